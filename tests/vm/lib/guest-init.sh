@@ -15,11 +15,20 @@ for arg in $(cat /proc/cmdline); do
 done
 
 # The shared root is read-only: everything a guest writes lives in tmpfs.
-for d in /tmp /run /var/tmp /var/log /var/lib/twin /root /mnt /srv \
-	 /etc/twin; do
+# The project tree may itself sit under one of those places (a CI clone in
+# /tmp): keep it visible through a bind mount made before it is covered.
+repo=$(cd "$(dirname "$0")/../../.." && pwd)
+mount -t tmpfs -o mode=0755 tmpfs /run
+mkdir -p /run/repo
+mount --bind "$repo" /run/repo
+for d in /tmp /var/tmp /var/log /var/lib/twin /root /mnt /srv /etc/twin; do
 	mount -t tmpfs -o mode=0755 tmpfs "$d" 2>/dev/null
 done
 chmod 1777 /tmp /var/tmp
+if [ ! -d "$repo/tests/vm" ]; then
+	mkdir -p "$repo"
+	mount --bind /run/repo "$repo"
+fi
 mkdir -p /dev/pts /dev/shm
 mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /dev/shm
