@@ -92,13 +92,27 @@ static int send_request(int fd, const char *id, const char *cmd)
 	return ret;
 }
 
+/* The reply so far, and how much of it went to stdout. */
+static char *buf;
+static size_t printed;
+
+/* Copy buf[printed, upto) to stdout once a command's output has begun. */
+static void flush_out(const char *start, size_t upto)
+{
+	if (!start || upto <= printed)
+		return;
+	fwrite(buf + printed, 1, upto - printed, stdout);
+	fflush(stdout);
+	printed = upto;
+}
+
 int main(int argc, char **argv)
 {
 	double timeout = VMEXEC_TIMEOUT, deadline;
 	char id[64], begin[80], end[96];
-	char *buf = NULL, *start, *stop;
+	char *start = NULL, *stop;
 	size_t len = 0, cap = 0;
-	int opt, fd, rc;
+	int opt, fd;
 
 	while ((opt = getopt(argc, argv, "t:")) != -1) {
 		if (opt != 't')
@@ -120,17 +134,27 @@ int main(int argc, char **argv)
 		return EXIT_CHANNEL;
 	}
 
+	/*
+	 * Output streams through as it arrives, so a test keeps what a
+	 * command printed even when the guest dies under it (the evidence of
+	 * a crash test). Only a tail that may hold the start of the end
+	 * marker is held back.
+	 */
 	for (;;) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		double left = deadline - now();
+		size_t hold = strlen(end) + 24;
 		ssize_t n;
 
 		if (left <= 0 || poll(&p, 1, (int)(left * 1000) + 1) == 0) {
+			flush_out(start, len);
 			fprintf(stderr, "vmexec: timed out after %.0f s\n",
 				timeout);
 			return EXIT_TIMEOUT;
 		}
 		if (len + 65536 + 1 > cap) {
+			size_t off = start ? (size_t)(start - buf) : 0;
+
 			cap = cap ? cap * 2 : 1 << 20;
 			if (cap > VMEXEC_MAX_OUTPUT) {
 				fprintf(stderr, "vmexec: output too large\n");
@@ -139,26 +163,33 @@ int main(int argc, char **argv)
 			buf = realloc(buf, cap);
 			if (!buf)
 				return EXIT_CHANNEL;
+			if (start)
+				start = buf + off;
 		}
 		n = read(fd, buf + len, 65536);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
+			flush_out(start, len);
 			fprintf(stderr, "vmexec: guest channel closed\n");
 			return EXIT_CHANNEL;
 		}
 		len += n;
 		buf[len] = '\0';
-		start = strstr(buf, begin);
-		if (!start)
-			continue;
-		start += strlen(begin);
+		if (!start) {
+			start = strstr(buf, begin);
+			if (!start)
+				continue;
+			start += strlen(begin);
+			printed = start - buf;
+		}
 		stop = strstr(start, end);
-		if (!stop || !strchr(stop + strlen(end), '\n'))
-			continue;
-		rc = atoi(stop + strlen(end));
-		fwrite(start, 1, stop - start, stdout);
-		return rc;
+		if (stop && strchr(stop + strlen(end), '\n')) {
+			flush_out(start, stop - buf);
+			return atoi(stop + strlen(end));
+		}
+		if (!stop && len > printed + hold)
+			flush_out(start, len - hold);
 	}
 usage:
 	fprintf(stderr, "usage: vmexec [-t SECONDS] SOCKET COMMAND\n");
