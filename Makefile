@@ -68,6 +68,9 @@ check-asan:
 bench: all
 	tests/bench/run.sh
 
+fuzz:
+	tests/fuzz/run.sh
+
 demo: all
 	tests/vm/demo.sh
 
