@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * On-disk layout of a slot directory: see docs/slot-layout.md.
+ *
+ * Bump SLOT_LAYOUT_VERSION whenever a file name, a database, a key or a
+ * record format below changes, and describe the change in the document.
+ * A store refuses to open a slot whose version it does not know.
+ */
+#ifndef TWIN_SLOT_LAYOUT_H
+#define TWIN_SLOT_LAYOUT_H
+
+#define SLOT_LAYOUT_VERSION	1
+
+/* Files and directories, relative to the slot directory. */
+#define SLOT_LAYOUT_FILE	"LAYOUT"	/* "twinstore-slot 1\n" */
+#define SLOT_LAYOUT_MAGIC	"twinstore-slot"
+#define SLOT_CONF_FILE		"slot.conf"
+#define SLOT_DB_DIR		"db"		/* Berkeley DB environment */
+#define SLOT_MAIL_DIR		"mail"		/* mail/<user>/<mbox id>/<uid> */
+#define SLOT_TMP_DIR		"tmp"		/* tmp/<handle>/<n> deliveries */
+#define SLOT_LOCK_GATE		"db/gate.lock"	/* serialises opens */
+#define SLOT_LOCK_USERS		"db/users.lock"	/* shared while open */
+
+/* Databases inside SLOT_DB_DIR (all btree). */
+#define SLOT_DB_META		"meta.db"
+#define SLOT_DB_USERS		"users.db"
+#define SLOT_DB_MAILBOXES	"mailboxes.db"
+#define SLOT_DB_INDEX		"index.db"
+#define SLOT_DB_SEEN		"seen.db"
+#define SLOT_DB_SUBS		"subs.db"
+
+/* Record format versions (first byte of every value). */
+#define SLOT_REC_USER_V		1
+#define SLOT_REC_MAILBOX_V	1
+#define SLOT_REC_MSG_V		1
+#define SLOT_REC_SEEN_V		1
+
+/* Password hash: scrypt parameters for new hashes. */
+#define SLOT_PW_SCRYPT		1	/* algorithm id in the user record */
+#define SLOT_PW_SCRYPT_LOG2N	15
+#define SLOT_PW_SCRYPT_R	8
+#define SLOT_PW_SCRYPT_P	1
+#define SLOT_PW_SALT_LEN	16
+#define SLOT_PW_HASH_LEN	32
+
+#endif

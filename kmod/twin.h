@@ -1,0 +1,282 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * twin.h - module-internal interface of twin.ko: the shared structs and
+ * the functions each file offers the others.
+ *
+ * Locking, outermost first:
+ *   twin_res_mutex	the resource list; held by every netlink command,
+ *			so configuration changes are serialized
+ *   res->ldev_mutex	attach/detach (also from the disk failure work)
+ *   res->send_mutex	one sender on the socket at a time
+ *   res->lock		spinlock: state, socket pointer, request and
+ *			interval lists, counters
+ */
+#ifndef _KMOD_TWIN_H
+#define _KMOD_TWIN_H
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/blkdev.h>
+#include <linux/bio.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/net.h>
+#include <linux/socket.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
+
+#include "../include/uapi/twin.h"
+#include "../include/twin_ondisk.h"
+#include "../include/twin_wire.h"
+
+#define TWIN_MAX_BIO_SECTORS	(TWIN_WIRE_MAX_DATA >> SECTOR_SHIFT)
+#define TWIN_RS_CHUNK_BYTES	(256U << 10)	/* resync block size */
+#define TWIN_RS_MAX_INFLIGHT	8		/* resync blocks in flight */
+
+/* The state of a resource; changed only through state.c. */
+struct twin_state {
+	u8 role;		/* enum twin_role */
+	u8 disk;		/* enum twin_disk_state */
+	u8 peer_role;
+	u8 peer_disk;
+	u8 conn;		/* enum twin_conn_state */
+};
+
+struct twin_net_conf {
+	struct sockaddr_storage local;
+	struct sockaddr_storage peer;
+	int addrlen;
+	u32 protocol;
+	u32 secret_len;
+	u8 secret[TWIN_SECRET_MAX];
+	u32 ping_int_ms;
+	u32 ping_timeo_ms;
+	u32 connect_int_ms;
+};
+
+/* An attached backing disk and its metadata (md.c). */
+struct twin_ldev {
+	struct block_device *bdev;
+	struct block_device *md_bdev;	/* == bdev for internal metadata */
+	struct twin_md_layout layout;
+	u32 meta_type;
+	u32 meta_index;
+	u32 md_flags;			/* TWIN_MDF_* */
+	u64 uuid[TWIN_UUID_SLOTS];
+	u64 device_uuid;
+};
+
+struct twin_stats {
+	u64 net_sent;
+	u64 net_recv;
+	u64 disk_write;
+	u64 disk_read;
+};
+
+struct twin_res {
+	struct list_head list;
+	char name[TWIN_RES_NAME_MAX + 1];
+	u32 minor;
+	struct gendisk *disk;
+	struct bio_set bs;
+	struct workqueue_struct *wq;
+
+	spinlock_t lock;
+	struct twin_state st;
+	int open_cnt;
+	sector_t size;			/* sectors the device offers */
+
+	/* local disk; I/O may use it while local_pending is held */
+	struct twin_ldev *ldev;
+	atomic_t local_pending;
+	bool disk_failed;		/* set from end_io, detach follows */
+	struct mutex ldev_mutex;	/* attach/detach */
+	wait_queue_head_t state_wait;	/* local_pending, intervals, acks */
+	struct work_struct detach_work;
+
+	/* network */
+	struct twin_net_conf *nc;	/* NULL while StandAlone */
+	struct task_struct *conn_task;
+	struct mutex send_mutex;
+	struct socket *sock;		/* the established connection */
+	struct socket *listen_sock;
+	bool established;		/* peer requests may be sent */
+	bool is_connector;
+	u64 peer_uuid[TWIN_UUID_SLOTS];
+	u64 peer_size;
+	unsigned long last_recv;	/* jiffies of the last packet */
+	struct delayed_work ping_work;
+	bool ping_ack_due;		/* we owe the peer a PING_ACK */
+	char last_error[64];
+
+	/* Primary side: requests waiting for the peer, by block_id */
+	struct xarray peer_reqs;
+	u32 next_id;
+	atomic_t peer_pending;
+	atomic_t app_pending;
+	struct list_head active_writes;	/* local writes in flight */
+
+	/* Secondary side: peer requests */
+	struct list_head active_ee;	/* writes submitted to our disk */
+	struct list_head done_ee;	/* completed, answer not sent yet */
+	int ee_inflight;
+	struct work_struct ack_work;
+	struct work_struct state_work;
+	struct list_head read_retry;	/* failed local reads for the peer */
+	struct work_struct retry_work;
+
+	/* resync */
+	struct task_struct *rs_task;
+	sector_t rs_total;
+	sector_t rs_left;
+	sector_t rs_mark_left;		/* for the rate */
+	unsigned long rs_mark_time;
+	u32 rs_rate_kib;
+	int rs_inflight;
+	struct list_head rs_ranges;	/* resync reads in flight */
+
+	struct twin_stats stats;
+	struct dentry *debugfs;
+};
+
+/* One application bio on this node. */
+struct twin_req {
+	struct twin_res *res;
+	struct bio *master;
+	sector_t sector;
+	u32 size;
+	u32 id;				/* block_id towards the peer */
+	bool write;
+	bool flush_only;
+	bool proto_a;
+	spinlock_t lock;
+	refcount_t ref;
+	bool local_pending;
+	bool peer_pending;
+	bool peer_sent;
+	bool local_ok;
+	bool peer_ok;
+	bool master_done;
+	bool retry_queued;
+	struct list_head wlist;		/* res->active_writes or read_retry */
+	struct work_struct work;
+};
+
+/* A request from the peer (DATA, RS_DATA, READ_REQ) on this node. */
+struct twin_peer_req {
+	struct twin_res *res;
+	struct list_head list;
+	u16 answer;			/* packet type of the answer */
+	u64 block_id;
+	sector_t sector;
+	u32 size;
+	u32 flags;
+	int status;
+	unsigned int nr_pages;
+	struct bio_vec bvec[];
+};
+
+/* An interval lock for resync reads (sync.c), in res->rs_ranges. */
+struct twin_range {
+	struct list_head list;
+	sector_t sector;
+	u32 size;
+};
+
+extern struct list_head twin_resources;
+extern struct mutex twin_res_mutex;
+extern int twin_major;
+
+/* strings.c */
+const char *twin_role_str(unsigned int role);
+const char *twin_disk_str(unsigned int disk);
+const char *twin_conn_str(unsigned int conn);
+const char *twin_pkt_str(unsigned int type);
+
+/* state.c */
+void twin_get_state(struct twin_res *res, struct twin_state *st);
+void twin_set_conn(struct twin_res *res, enum twin_conn_state conn);
+void twin_set_disk(struct twin_res *res, enum twin_disk_state disk);
+void twin_set_peer(struct twin_res *res, u8 role, u8 disk);
+int twin_promote(struct twin_res *res, bool force, const char **why);
+int twin_demote(struct twin_res *res, const char **why);
+bool twin_conn_is_sync(u8 conn);
+
+/* md.c */
+bool twin_get_ldev(struct twin_res *res);
+void twin_put_ldev(struct twin_res *res);
+int twin_md_read(struct twin_ldev *ldev, const char **why);
+int twin_md_write(struct twin_res *res);
+void twin_uuid_new_current(struct twin_res *res);
+int twin_ldev_open(struct twin_ldev *ldev, const char *path, int fd,
+		   const char *md_path, int md_fd, void *holder,
+		   const char **why);
+void twin_ldev_close(struct twin_ldev *ldev);
+
+/* dev.c */
+struct twin_res *twin_res_find(const char *name);
+int twin_res_create(const char *name, u32 minor, const char **why);
+int twin_res_destroy(struct twin_res *res, const char **why);
+int twin_attach(struct twin_res *res, struct twin_ldev *ldev,
+		const char **why);
+int twin_detach(struct twin_res *res, bool failed, const char **why);
+void twin_disk_failed(struct twin_res *res);
+void twin_set_size(struct twin_res *res, sector_t size);
+
+/* req.c */
+void twin_submit_bio(struct bio *bio);
+void twin_req_peer_done(struct twin_req *req, bool ok);
+struct twin_req *twin_req_take(struct twin_res *res, u64 block_id);
+void twin_fail_peer_reqs(struct twin_res *res);
+bool twin_overlaps_writes(struct twin_res *res, sector_t sector, u32 size);
+int twin_req_recv_read(struct twin_res *res, struct twin_req *req,
+		       u32 len);
+
+/* conn.c */
+int twin_connect_start(struct twin_res *res, struct twin_net_conf *nc);
+void twin_connect_stop(struct twin_res *res);
+int twin_send(struct twin_res *res, u16 type, const void *p, u32 len,
+	      struct bio *bio, struct bio_vec *bv, unsigned int nr, u32 bytes);
+int twin_sock_send(struct socket *sock, u16 type, const void *p, u32 len);
+int twin_recv(struct twin_res *res, struct socket *sock, void *buf,
+	      size_t len);
+int twin_recv_bvec(struct twin_res *res, struct bio_vec *bv,
+		   unsigned int nr, size_t len);
+void twin_conn_lost(struct twin_res *res);
+
+/* proto.c */
+int twin_handshake(struct twin_res *res, struct socket *sock,
+		   const char **why, u8 *fail_state);
+int twin_receive_loop(struct twin_res *res);
+void twin_send_state(struct twin_res *res);
+void twin_state_work(struct work_struct *work);
+int twin_send_simple(struct twin_res *res, u16 type);
+void twin_ack_work(struct work_struct *work);
+void twin_peer_req_free(struct twin_peer_req *pr);
+struct twin_peer_req *twin_peer_req_alloc(struct twin_res *res, u32 size);
+
+/* sync.c */
+void twin_resync_start(struct twin_res *res);
+void twin_resync_stop(struct twin_res *res);
+void twin_resync_begin(struct twin_res *res, sector_t total);
+void twin_resync_mark(struct twin_res *res);
+void twin_resync_ack(struct twin_res *res, sector_t sector, u32 size,
+		     int status);
+bool twin_resync_blocks(struct twin_res *res, sector_t sector, u32 size);
+void twin_resync_done_target(struct twin_res *res, const u64 *uuid);
+
+/* nl.c */
+int twin_nl_init(void);
+void twin_nl_shutdown(void);
+void twin_nl_exit(void);
+void twin_nl_event(struct twin_res *res, enum twin_event ev);
+
+/* debugfs.c */
+void twin_debugfs_init(void);
+void twin_debugfs_exit(void);
+void twin_debugfs_add(struct twin_res *res);
+void twin_debugfs_remove(struct twin_res *res);
+
+#endif /* _KMOD_TWIN_H */

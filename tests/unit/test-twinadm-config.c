@@ -1,0 +1,498 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of the twinadm configuration parser (tools/twinadm/config.c):
+ * valid configurations, how levels merge, dump round trips, and every
+ * error message with its file and line.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cu_run.h"
+#include "../../tools/twinadm/config.h"
+
+#define PAIR_A	"on alpha { address 10.0.0.1:7790; }\n"
+#define PAIR_B	"on beta { address 10.0.0.2:7790; }\n"
+#define DEVS	"device /dev/twin0; disk /dev/vdb; meta-disk internal;\n"
+
+static struct twin_config cfg;
+static char err[CFG_ERR_MAX];
+
+static int parse(const char *text)
+{
+	return config_parse_string(text, "t.conf", &cfg, err);
+}
+
+static void test_minimal(void)
+{
+	const struct cfg_resource *r;
+	const struct sockaddr_in *sin;
+
+	CU_ASSERT_EQUAL_FATAL(parse("resource r0 {\n" DEVS PAIR_A PAIR_B
+				    "}\n"), 0);
+	CU_ASSERT_EQUAL(cfg.nres, 1);
+	r = config_find(&cfg, "r0");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	CU_ASSERT_EQUAL(r->line, 1);
+	CU_ASSERT_EQUAL(r->opts.protocol, 'C');	/* default */
+	CU_ASSERT_FALSE(r->opts.has_secret);
+	CU_ASSERT_EQUAL(r->opts.ping_int_ms, 0);	/* module default */
+	CU_ASSERT_STRING_EQUAL(r->hosts[0].name, "alpha");
+	CU_ASSERT_STRING_EQUAL(r->hosts[1].name, "beta");
+	CU_ASSERT_STRING_EQUAL(r->hosts[1].device, "/dev/twin0");
+	CU_ASSERT_EQUAL(r->hosts[1].minor, 0);
+	CU_ASSERT_STRING_EQUAL(r->hosts[1].disk, "/dev/vdb");
+	CU_ASSERT_STRING_EQUAL(r->hosts[1].meta_disk, "internal");
+	CU_ASSERT_EQUAL(r->hosts[0].line, 3);
+	sin = (const struct sockaddr_in *)&r->hosts[1].addr;
+	CU_ASSERT_EQUAL(sin->sin_family, AF_INET);
+	CU_ASSERT_EQUAL(ntohs(sin->sin_port), 7790);
+	CU_ASSERT_EQUAL(sin->sin_addr.s_addr, inet_addr("10.0.0.2"));
+	CU_ASSERT_EQUAL(r->hosts[1].addr_len, sizeof(*sin));
+	CU_ASSERT_STRING_EQUAL(r->hosts[1].address, "10.0.0.2:7790");
+	CU_ASSERT_PTR_NULL(config_find(&cfg, "r1"));
+	config_free(&cfg);
+}
+
+static void test_common_and_overrides(void)
+{
+	const struct cfg_resource *r0, *r1;
+
+	CU_ASSERT_EQUAL_FATAL(parse(
+		"common {\n"
+		"  protocol A;\n"
+		"  shared-secret \"common secret\";\n"
+		"  net { ping-int 1; ping-timeout 20; connect-int 2s; }\n"
+		"}\n"
+		"resource r0 {\n"
+		"  protocol C;\n"
+		"  net { ping-int 250ms; }\n"
+		"  device /dev/twin0; disk /dev/vdb; meta-disk internal;\n"
+		"  on alpha { address 10.0.0.1:7790; }\n"
+		"  on beta { address 10.0.0.2:7790; disk /dev/vdc;\n"
+		"            device minor 5; meta-disk /dev/vdd[3]; }\n"
+		"}\n"
+		"resource r1 {\n"
+		"  net { shared-secret own; }\n"
+		"  device /dev/twin1; disk none;\n"
+		"  on alpha { address 10.0.0.1:7791; }\n"
+		"  on beta { address 10.0.0.2:7791; }\n"
+		"}\n"), 0);
+	r0 = config_find(&cfg, "r0");
+	r1 = config_find(&cfg, "r1");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r1);
+	/* resource level wins over common, common fills the rest */
+	CU_ASSERT_EQUAL(r0->opts.protocol, 'C');
+	CU_ASSERT_EQUAL(r0->opts.ping_int_ms, 250);
+	CU_ASSERT_EQUAL(r0->opts.ping_timeout_ms, 2000);
+	CU_ASSERT_EQUAL(r0->opts.connect_int_ms, 2000);
+	CU_ASSERT_STRING_EQUAL(r0->opts.shared_secret, "common secret");
+	CU_ASSERT_EQUAL(r1->opts.protocol, 'A');
+	CU_ASSERT_EQUAL(r1->opts.ping_int_ms, 1000);
+	CU_ASSERT_STRING_EQUAL(r1->opts.shared_secret, "own");
+	/* host level wins over resource level */
+	CU_ASSERT_STRING_EQUAL(r0->hosts[0].disk, "/dev/vdb");
+	CU_ASSERT_EQUAL(r0->hosts[0].minor, 0);
+	CU_ASSERT_STRING_EQUAL(r0->hosts[1].disk, "/dev/vdc");
+	CU_ASSERT_STRING_EQUAL(r0->hosts[1].device, "/dev/twin5");
+	CU_ASSERT_EQUAL(r0->hosts[1].minor, 5);
+	CU_ASSERT_STRING_EQUAL(r0->hosts[1].meta_disk, "/dev/vdd");
+	CU_ASSERT_EQUAL(r0->hosts[1].meta_index, 3);
+	CU_ASSERT_STRING_EQUAL(r0->hosts[0].meta_disk, "internal");
+	/* diskless needs no meta-disk */
+	CU_ASSERT_STRING_EQUAL(r1->hosts[0].disk, "none");
+	config_free(&cfg);
+}
+
+static void test_syntax_details(void)
+{
+	const struct cfg_resource *r;
+	const struct sockaddr_in6 *s6;
+	struct in6_addr want;
+
+	CU_ASSERT_EQUAL_FATAL(parse(
+		"# a comment line\n"
+		"resource \"r-0_x.y\" { # trailing comment\n"
+		"\tdevice /dev/my#dev minor 7;\n"
+		"\tdisk \"/dev/disk/by-id/with space\";\n"
+		"\tmeta-disk internal;\n"
+		"\tshared-secret \"q\\\"uote\\\\back\\ttab\";\n"
+		"\ton alpha { address ipv6 [fd00::1]:7790; }\n"
+		"\ton beta { address [fd00::2]:7790; }\n"
+		"}"), 0);
+	r = config_find(&cfg, "r-0_x.y");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	CU_ASSERT_STRING_EQUAL(r->hosts[0].device, "/dev/my#dev");
+	CU_ASSERT_EQUAL(r->hosts[0].minor, 7);
+	CU_ASSERT_STRING_EQUAL(r->hosts[0].disk,
+			       "/dev/disk/by-id/with space");
+	CU_ASSERT_STRING_EQUAL(r->opts.shared_secret, "q\"uote\\back\ttab");
+	s6 = (const struct sockaddr_in6 *)&r->hosts[1].addr;
+	CU_ASSERT_EQUAL(s6->sin6_family, AF_INET6);
+	CU_ASSERT_EQUAL(ntohs(s6->sin6_port), 7790);
+	inet_pton(AF_INET6, "fd00::2", &want);
+	CU_ASSERT_EQUAL(memcmp(&s6->sin6_addr, &want, sizeof(want)), 0);
+	CU_ASSERT_STRING_EQUAL(r->hosts[1].address, "[fd00::2]:7790");
+	config_free(&cfg);
+}
+
+static void test_host_selection(void)
+{
+	const struct cfg_resource *r;
+
+	CU_ASSERT_EQUAL_FATAL(parse("resource r0 {\n" DEVS PAIR_A PAIR_B
+				    "}\n"), 0);
+	r = &cfg.res[0];
+	CU_ASSERT_PTR_EQUAL(config_local(r, "alpha"), &r->hosts[0]);
+	CU_ASSERT_PTR_EQUAL(config_peer(r, "alpha"), &r->hosts[1]);
+	CU_ASSERT_PTR_EQUAL(config_local(r, "beta"), &r->hosts[1]);
+	CU_ASSERT_PTR_EQUAL(config_peer(r, "beta"), &r->hosts[0]);
+	/* a fully qualified node name matches its short name */
+	CU_ASSERT_PTR_EQUAL(config_local(r, "beta.example.com"),
+			    &r->hosts[1]);
+	CU_ASSERT_PTR_NULL(config_local(r, "gamma"));
+	CU_ASSERT_PTR_NULL(config_peer(r, "gamma"));
+	CU_ASSERT_PTR_NULL(config_local(r, "alph"));
+	config_free(&cfg);
+}
+
+static char *dump_to_string(const struct twin_config *c)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	config_dump(c, NULL, f);
+	fclose(f);
+	return buf;
+}
+
+/* Skip the "# resource ... on FILE:LINE" comments, which differ. */
+static void strip_comments(char *s)
+{
+	char *out = s, *nl;
+
+	while (*s) {
+		nl = strchr(s, '\n');
+		nl = nl ? nl + 1 : s + strlen(s);
+		if (*s != '#') {
+			memmove(out, s, (size_t)(nl - s));
+			out += nl - s;
+		}
+		s = nl;
+	}
+	*out = '\0';
+}
+
+static void test_dump_round_trip(void)
+{
+	const char *text =
+		"common { net { ping-int 250ms; ping-timeout 15; } }\n"
+		"resource r0 { protocol A; shared-secret \"a \\\"b\\\"\";\n"
+		DEVS PAIR_A
+		"on beta { address 10.0.0.2:7790; device /dev/x minor 9;\n"
+		"          meta-disk /dev/vdd[2]; }\n"
+		"}\n"
+		"resource r1 { device minor 1; disk none;\n"
+		"on alpha { address ipv6 [::1]:7791; }\n"
+		"on beta { address [::2]:7791; } }\n";
+	struct twin_config again;
+	char *first, *second;
+
+	CU_ASSERT_EQUAL_FATAL(parse(text), 0);
+	first = dump_to_string(&cfg);
+	CU_ASSERT_PTR_NOT_NULL(strstr(first, "ping-int 250ms;"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(first, "ping-timeout 15;"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(first, "device /dev/x minor 9;"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(first, "meta-disk /dev/vdd[2];"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(first, "address ipv6 [::1]:7791;"));
+	CU_ASSERT_EQUAL_FATAL(config_parse_string(first, "dump", &again,
+						  err), 0);
+	second = dump_to_string(&again);
+	strip_comments(first);
+	strip_comments(second);
+	CU_ASSERT_STRING_EQUAL(first, second);
+	free(first);
+	free(second);
+	config_free(&again);
+	config_free(&cfg);
+}
+
+/* Write NAME under DIR with TEXT. */
+static void write_file(const char *dir, const char *name, const char *text)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static char tmpdir[64];
+
+static void make_tmpdir(void)
+{
+	char cmd[128];
+
+	if (tmpdir[0]) {
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+		CU_ASSERT_EQUAL(system(cmd), 0);
+	}
+	strcpy(tmpdir, "/tmp/twinadm-cfg-XXXXXX");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(tmpdir));
+}
+
+static void test_include(void)
+{
+	char path[512], sub[512];
+
+	make_tmpdir();
+	snprintf(sub, sizeof(sub), "%s/res.d", tmpdir);
+	CU_ASSERT_EQUAL_FATAL(mkdir(sub, 0700), 0);
+	write_file(tmpdir, "twin.conf",
+		   "common { protocol A; }\n"
+		   "include \"res.d/*.res\";\n"
+		   "include \"none.d/*.res\"; # no match is fine\n"
+		   "include \"twin.conf\"; # read once only\n");
+	write_file(sub, "a.res", "resource a {\n" DEVS PAIR_A PAIR_B "}\n");
+	write_file(sub, "b.res", "resource b { device minor 1;\n"
+		   "disk /dev/vdc; meta-disk internal;\n"
+		   "on alpha { address 10.0.0.1:7791; }\n"
+		   "on beta { address 10.0.0.2:7791; } }\n");
+	snprintf(path, sizeof(path), "%s/twin.conf", tmpdir);
+	CU_ASSERT_EQUAL_FATAL(config_load(path, &cfg, err), 0);
+	CU_ASSERT_EQUAL(cfg.nres, 2);
+	CU_ASSERT_STRING_EQUAL(cfg.res[0].name, "a");
+	CU_ASSERT_STRING_EQUAL(cfg.res[1].name, "b");
+	CU_ASSERT_EQUAL(cfg.res[1].opts.protocol, 'A');
+	CU_ASSERT_PTR_NOT_NULL(strstr(cfg.res[1].file, "res.d/b.res"));
+	config_free(&cfg);
+
+	/* an error inside an included file names that file */
+	write_file(sub, "b.res", "resource b {\n  protocol Q;\n}\n");
+	CU_ASSERT_EQUAL(config_load(path, &cfg, err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "res.d/b.res:2: unknown protocol 'Q'"));
+
+	/* a missing file (not a pattern) is an error at the include line */
+	write_file(tmpdir, "twin.conf", "\n\ninclude \"missing.res\";\n");
+	CU_ASSERT_EQUAL(config_load(path, &cfg, err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "twin.conf:3: cannot read"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "missing.res"));
+
+	/* nesting is bounded */
+	write_file(tmpdir, "twin.conf", "include \"n1.conf\";\n");
+	for (int i = 1; i <= CFG_INCLUDE_DEPTH + 1; i++) {
+		char name[32], text[64];
+
+		snprintf(name, sizeof(name), "n%d.conf", i);
+		snprintf(text, sizeof(text), "include \"n%d.conf\";\n", i + 1);
+		write_file(tmpdir, name, text);
+	}
+	CU_ASSERT_EQUAL(config_load(path, &cfg, err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "nested too deep"));
+
+	/* the file given does not exist */
+	snprintf(path, sizeof(path), "%s/nope.conf", tmpdir);
+	CU_ASSERT_EQUAL(config_load(path, &cfg, err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "cannot read"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "nope.conf"));
+	make_tmpdir();
+	rmdir(tmpdir);
+	tmpdir[0] = '\0';
+}
+
+/* One invalid configuration and the exact error it must produce. */
+struct bad_case {
+	const char *text;
+	const char *error;	/* expected prefix of the message */
+};
+
+static const struct bad_case bad_cases[] = {
+	{ "global { usage-count no; }",
+	  "t.conf:1: unknown keyword 'global' at top level" },
+	{ "{", "t.conf:1: unexpected '{' (expected resource" },
+	{ "resource r0 {\n  protocl C;\n}",
+	  "t.conf:2: unknown keyword 'protocl' in resource r0" },
+	{ "resource r0 {\n  address 10.0.0.1:1;\n}",
+	  "t.conf:2: 'address' is not allowed in resource r0" },
+	{ "common { device /dev/twin0; }",
+	  "t.conf:1: 'device' is not allowed in common section" },
+	{ "resource r0 { net { device /dev/twin0; } }",
+	  "t.conf:1: 'device' is not allowed in net section" },
+	{ "resource r0 {\n  protocol C\n  disk /dev/vdb;\n}",
+	  "t.conf:3: expected ';' after 'protocol' value, found 'disk'" },
+	{ "resource r0 {\n  protocol C;\n",
+	  "t.conf:3: missing '}' to close the resource r0 opened at line 1" },
+	{ "resource r0 {\n on alpha {\n",
+	  "t.conf:3: missing '}' to close the 'on' section opened at line 2" },
+	{ "resource r0 { protocol; }",
+	  "t.conf:1: missing value for 'protocol' (found ';')" },
+	{ "resource r0 { ; }", "t.conf:1: unexpected ';' in resource r0" },
+	{ "resource r0 {\n shared-secret \"abc\n\"; }",
+	  "t.conf:2: unterminated string" },
+	{ "resource r0 { shared-secret \"a\\qb\"; }",
+	  "t.conf:1: unknown escape '\\q' in string" },
+	{ "resource r0 { shared-secret \"\"; }",
+	  "t.conf:1: empty shared-secret" },
+	{ "resource r0 { shared-secret "
+	  "\"0123456789012345678901234567890123456789012345678901234567890123x\"; }",
+	  "t.conf:1: shared-secret too long (max 64 bytes)" },
+	{ "resource r0 { protocol B; }",
+	  "t.conf:1: protocol B is not supported (use A or C)" },
+	{ "resource r0 { protocol D; }",
+	  "t.conf:1: unknown protocol 'D' (use A or C)" },
+	{ "resource r0 {\n protocol C;\n net { protocol A; }\n}",
+	  "t.conf:3: 'protocol' given twice" },
+	{ "resource r0 { net { ping-int 0; } }",
+	  "t.conf:1: ping-int 0 out of range (50 ms to 60000 ms)" },
+	{ "resource r0 { net { ping-timeout 10ms; } }",
+	  "t.conf:1: ping-timeout 10ms out of range" },
+	{ "resource r0 { net { ping-int 61s; } }",
+	  "t.conf:1: ping-int 61s out of range" },
+	{ "resource r0 { net { connect-int 1h; } }",
+	  "t.conf:1: invalid time '1h' for 'connect-int'" },
+	{ "resource r0 { net { ping-int 99999999999999999999; } }",
+	  "t.conf:1: invalid time" },
+	{ "resource r0 { disk { resync-rate 10M; } }",
+	  "t.conf:1: 'disk { }' options are not supported" },
+	{ "common { disk /dev/vdb; }",
+	  "t.conf:1: 'disk PATH' is not allowed in common section" },
+	{ "resource r0 { device /dev/foo; }",
+	  "t.conf:1: device /dev/foo: give the minor as 'device /dev/foo minor N;'" },
+	{ "resource r0 { device minor x; }",
+	  "t.conf:1: invalid minor 'x' (0 to 1023)" },
+	{ "resource r0 { device minor 1024; }",
+	  "t.conf:1: invalid minor '1024' (0 to 1023)" },
+	{ "resource r0 { device /dev/twin1024; }",
+	  "t.conf:1: device /dev/twin1024: give the minor" },
+	{ "resource r0 { device /dev/twin2 minor 3; }",
+	  "t.conf:1: device /dev/twin2 does not match minor 3" },
+	{ "resource r0 { device /dev/twin2 major 3; }",
+	  "t.conf:1: expected ';' or 'minor N' after 'device /dev/twin2', found 'major'" },
+	{ "resource r0 { disk vdb; }",
+	  "t.conf:1: 'disk' needs an absolute path, not 'vdb'" },
+	{ "resource r0 { disk /dev/a; disk /dev/b; }",
+	  "t.conf:1: 'disk' given twice" },
+	{ "resource r0 { meta-disk /dev/vdc[x]; }",
+	  "t.conf:1: invalid meta-disk index in '/dev/vdc[x]'" },
+	{ "resource r0 { on alpha { address 10.0.0.1; } }",
+	  "t.conf:1: invalid address '10.0.0.1' (expected IP:PORT" },
+	{ "resource r0 { on alpha { address 10.0.0.1:0; } }",
+	  "t.conf:1: port 0 out of range (1 to 65535)" },
+	{ "resource r0 { on alpha { address 10.0.0.1:65536; } }",
+	  "t.conf:1: port 65536 out of range" },
+	{ "resource r0 { on alpha { address alpha.example.com:7790; } }",
+	  "t.conf:1: invalid IP address 'alpha.example.com' (host names are not allowed)" },
+	{ "resource r0 { on alpha { address ipv6 10.0.0.1:7790; } }",
+	  "t.conf:1: address '10.0.0.1:7790' is not an ipv6 address" },
+	{ "resource r0 { on alpha { address 1.2.3.4:1; address 1.2.3.4:2; } }",
+	  "t.conf:1: 'address' given twice" },
+	{ "resource r0 { on alpha { on beta { } } }",
+	  "t.conf:1: 'on' is not allowed in 'on' section" },
+	{ "resource r0 { on al/pha { } }",
+	  "t.conf:1: invalid host name 'al/pha'" },
+	{ "resource r0 {\n on alpha { }\n on alpha { }\n}",
+	  "t.conf:3: resource r0: 'on alpha' given twice" },
+	{ "resource r0 {\n on a { }\n on b { }\n on c { }\n}",
+	  "t.conf:4: resource r0: third 'on' section (c); a twin resource has exactly two hosts" },
+	{ "resource r/0 { }", "t.conf:1: invalid resource name 'r/0'" },
+	{ "resource all { }",
+	  "t.conf:1: 'all' is reserved and cannot name a resource" },
+	{ "resource r0 {\n" DEVS PAIR_A PAIR_B "}\n\nresource r0 { }",
+	  "t.conf:7: resource r0 defined twice (first at t.conf:1)" },
+	{ "common { }\ncommon { }",
+	  "t.conf:2: common section given twice (first at t.conf:1)" },
+	{ "resource r0 {\n" DEVS PAIR_A "}",
+	  "t.conf:1: resource r0: needs two 'on HOST { }' sections, found 1" },
+	{ "resource r0 {\n" DEVS "on alpha { }\n" PAIR_B "}",
+	  "t.conf:3: resource r0, host alpha: no address" },
+	{ "resource r0 {\ndisk /dev/vdb; meta-disk internal;\n" PAIR_A PAIR_B
+	  "}", "t.conf:3: resource r0, host alpha: no device" },
+	{ "resource r0 {\ndevice /dev/twin0; meta-disk internal;\n"
+	  PAIR_A PAIR_B "}",
+	  "t.conf:3: resource r0, host alpha: no disk" },
+	{ "resource r0 {\ndevice /dev/twin0; disk /dev/vdb;\n"
+	  PAIR_A PAIR_B "}",
+	  "t.conf:3: resource r0, host alpha: no meta-disk" },
+	{ "resource r0 {\ndevice /dev/twin0; disk /dev/vdb;\n"
+	  "meta-disk /dev/vdb;\n" PAIR_A PAIR_B "}",
+	  "t.conf:4: resource r0, host alpha: meta-disk and disk are the same device" },
+	{ "resource r0 {\n" DEVS PAIR_A
+	  "on beta { address [fd00::2]:7790; }\n}",
+	  "t.conf:4: resource r0: hosts alpha and beta use different address families" },
+	{ "resource r0 {\n" DEVS PAIR_A PAIR_B "}\n"
+	  "resource r1 {\n" DEVS "on alpha { address 10.0.0.1:7791; }\n"
+	  "on beta { address 10.0.0.2:7791; }\n}",
+	  "t.conf:8: resource r1, host alpha: minor 0 is already used by resource r0 (t.conf:3)" },
+	{ "resource r0 {\n" DEVS PAIR_A PAIR_B "}\n"
+	  "resource r1 {\ndevice minor 1; disk /dev/vdc; meta-disk internal;\n"
+	  PAIR_A "on beta { address 10.0.0.2:7791; }\n}",
+	  "t.conf:8: resource r1, host alpha: address 10.0.0.1:7790 is already used by resource r0 (t.conf:3)" },
+	{ "resource r0 { disk /dev/\x01; }",
+	  "t.conf:1: invalid character 0x01" },
+	{ "\n\ninclude;", "t.conf:3: missing value for 'include' (found ';')" },
+};
+
+static void test_errors(void)
+{
+	size_t i;
+	int ret;
+
+	for (i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
+		ret = parse(bad_cases[i].text);
+		CU_ASSERT_EQUAL(ret, -1);
+		if (ret != -1) {
+			config_free(&cfg);
+			printf("\n  accepted: %s\n", bad_cases[i].text);
+			continue;
+		}
+		if (strncmp(err, bad_cases[i].error,
+			    strlen(bad_cases[i].error))) {
+			printf("\n  case %zu\n  want: %s\n  got:  %s\n", i,
+			       bad_cases[i].error, err);
+			CU_FAIL("wrong error message");
+		}
+		/* a failed parse leaves nothing allocated behind */
+		CU_ASSERT_EQUAL(cfg.nres, 0);
+		CU_ASSERT_PTR_NULL(cfg.res);
+	}
+}
+
+static void test_long_token(void)
+{
+	size_t n = CFG_TOKEN_MAX + 20;
+	char *text = malloc(n + 32);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	strcpy(text, "resource ");
+	memset(text + 9, 'x', n);
+	strcpy(text + 9 + n, " { }");
+	CU_ASSERT_EQUAL(parse(text), -1);
+	CU_ASSERT_STRING_EQUAL(err, "t.conf:1: word too long (max 1024 bytes)");
+	free(text);
+}
+
+void unit_register(void)
+{
+	static const CU_TestInfo tests[] = {
+		{ "minimal resource", test_minimal },
+		{ "common and per-host overrides", test_common_and_overrides },
+		{ "quoting, comments, IPv6", test_syntax_details },
+		{ "local host selection", test_host_selection },
+		{ "dump round trip", test_dump_round_trip },
+		{ "include files", test_include },
+		{ "every error names file and line", test_errors },
+		{ "token length limit", test_long_token },
+		CU_TEST_INFO_NULL,
+	};
+
+	unit_suite("twinadm-config", tests);
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * On-disk metadata from userspace: create-md and dump-md.
+ *
+ * The layout and the superblock format are defined in twin_ondisk.h and
+ * shared with the kernel module; this file only reads and writes them.
+ * Block devices are opened with O_EXCL, so metadata is never touched
+ * while the module (or a mounted filesystem) holds the device.
+ */
+#ifndef TWINADM_MD_H
+#define TWINADM_MD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "twin_ondisk.h"
+
+#define MD_ERR_MAX	256
+
+/* Where one host's metadata lives (from its 'on' section). */
+struct md_target {
+	const char *disk;		/* backing device */
+	const char *meta_disk;		/* "internal" or a device */
+	unsigned int meta_index;	/* slot on an external meta-disk */
+};
+
+enum md_result {
+	MD_OK = 0,
+	MD_ERROR = -1,			/* see the message */
+	MD_EXISTS = -2,			/* create-md: metadata present */
+	MD_BUSY = -3,			/* device held by someone else */
+	MD_NOT_FOUND = -4,		/* dump-md: no valid superblock */
+};
+
+/*
+ * Write fresh metadata: zeroed activity log and bitmap, then a superblock
+ * whose current UUID is TWIN_UUID_JUST_CREATED. Existing twin metadata is
+ * only overwritten with FORCE. With DRY_RUN nothing is written; OUT gets
+ * a description of what was (or would be) done.
+ */
+enum md_result md_create(const struct md_target *t, bool force,
+			 bool dry_run, FILE *out, char err[MD_ERR_MAX]);
+
+/* Print the superblock and the number of out-of-sync blocks. */
+enum md_result md_dump(const struct md_target *t, FILE *out,
+		       char err[MD_ERR_MAX]);
+
+/* Pure helpers, exposed for the unit tests. */
+void md_sb_build(struct twin_md_sb *sb, const struct twin_md_layout *l,
+		 uint32_t meta_type, uint32_t meta_index,
+		 uint64_t device_uuid);
+/* 0 if SB is a valid superblock, else -1 with the reason in WHY. */
+int md_sb_check(const struct twin_md_sb *sb, char *why, size_t len);
+/* Set bits among the first NBITS bits of BITMAP. */
+uint64_t md_count_bits(const uint8_t *bitmap, uint64_t nbits);
+void md_sb_print(FILE *out, const struct twin_md_sb *sb,
+		 uint64_t out_of_sync_blocks);
+
+#endif

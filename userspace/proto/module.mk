@@ -1,0 +1,24 @@
+# slotproto: the mail protocols slotd serves, and their parsers.
+LIBS += slotproto
+slotproto_SRCS := userspace/proto/proto.c userspace/proto/dot.c \
+		  userspace/proto/sasl.c userspace/proto/lmtp_parse.c \
+		  userspace/proto/lmtp.c userspace/proto/pop3_parse.c \
+		  userspace/proto/pop3.c
+
+UNIT_TESTS += test-lmtp test-pop3 test-dot test-slotd-conf test-buf
+test-lmtp_SRCS := tests/unit/cu_run.c tests/unit/test-lmtp.c \
+		  userspace/proto/lmtp_parse.c
+test-lmtp_LDLIBS := -lcunit
+test-pop3_SRCS := tests/unit/cu_run.c tests/unit/test-pop3.c \
+		  userspace/proto/pop3_parse.c userspace/proto/sasl.c
+test-pop3_LDLIBS := -lcunit
+test-dot_SRCS := tests/unit/cu_run.c tests/unit/test-dot.c \
+		 userspace/proto/dot.c
+test-dot_LDLIBS := -lcunit
+test-slotd-conf_SRCS := tests/unit/cu_run.c tests/unit/test-slotd-conf.c \
+			userspace/slotd/config.c
+test-slotd-conf_LIBADD := twincore
+test-slotd-conf_LDLIBS := -lcunit
+test-buf_SRCS := tests/unit/cu_run.c tests/unit/test-buf.c
+test-buf_LIBADD := twincore
+test-buf_LDLIBS := -lcunit

@@ -1,0 +1,825 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Messages of a mailbox: index records (index.db, key: mailbox id + UID)
+ * and their files.  Flags, expunge (kept for retention), copy and move,
+ * undelete and expire.
+ *
+ * Every change takes the next modseq of the mailbox (CONDSTORE), and a new
+ * message always takes UIDNEXT, which only grows: UIDs are never reused.
+ * Files are linked before the transaction that makes them visible commits
+ * and unlinked only after the one that forgets them has.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "store/store_int.h"
+
+/* A mailbox named by a caller, resolved inside a transaction. */
+struct store_box {
+	char user[STORE_USER_MAX + 1];
+	char name[STORE_MAILBOX_MAX + 1];
+	struct store_mbox_rec rec;
+};
+
+static int store_box_names(struct store *st, struct store_box *b,
+			   const char *user, const char *mailbox)
+{
+	int rc = store_user_name(st, user, b->user);
+
+	return rc ? rc : store_mailbox_name(st, mailbox, b->name);
+}
+
+/* Read the user (into u if not NULL) and the mailbox record. */
+static int store_box_load(struct store *st, DB_TXN *txn, struct store_box *b,
+			  struct store_user_rec *u, uint32_t flags)
+{
+	struct store_user_rec tmp;
+	int rc;
+
+	rc = store_user_get(st, txn, b->user, u ? u : &tmp, u ? flags : 0);
+	if (rc == STORE_OK)
+		rc = store_mbox_get(st, txn, b->user, b->name, &b->rec, flags);
+	return rc;
+}
+
+/* Non-transactional reads cannot be retried by store_txn(). */
+static int store_noretry(struct store *st, int rc)
+{
+	if (rc == STORE_RETRY)
+		return store_fail(st, STORE_EIO, "database busy (deadlock), "
+				  "try again");
+	return rc;
+}
+
+int store_msg_put(struct store *st, DB_TXN *txn, uint64_t id,
+		  const struct store_msg *m)
+{
+	unsigned char k[STORE_INDEX_KEY_LEN], v[STORE_MSG_REC_LEN];
+	DBT key = { 0 }, val = { 0 };
+	int ret;
+
+	store_index_key(k, id, m->uid);
+	key.data = k;
+	key.size = sizeof(k);
+	val.data = v;
+	val.size = store_msg_rec_encode(m, v);
+	ret = st->index->put(st->index, txn, &key, &val, 0);
+	return ret ? store_dbfail(st, ret, "write index") : STORE_OK;
+}
+
+static int store_msg_del(struct store *st, DB_TXN *txn, uint64_t id,
+			 uint32_t uid)
+{
+	unsigned char k[STORE_INDEX_KEY_LEN];
+	DBT key = { 0 };
+	int ret;
+
+	store_index_key(k, id, uid);
+	key.data = k;
+	key.size = sizeof(k);
+	ret = st->index->del(st->index, txn, &key, 0);
+	return ret ? store_dbfail(st, ret, "delete index record") : STORE_OK;
+}
+
+static int store_msg_read(struct store *st, DB_TXN *txn, uint64_t id,
+			  uint32_t uid, struct store_msg *m, uint32_t flags)
+{
+	unsigned char k[STORE_INDEX_KEY_LEN], v[STORE_MSG_REC_LEN];
+	DBT key = { 0 }, val = { 0 };
+	int ret;
+
+	store_index_key(k, id, uid);
+	key.data = k;
+	key.size = sizeof(k);
+	val.data = v;
+	val.ulen = sizeof(v);
+	val.flags = DB_DBT_USERMEM;
+	ret = st->index->get(st->index, txn, &key, &val, flags);
+	if (ret == DB_NOTFOUND)
+		return store_fail(st, STORE_ENOMSG, "no message with UID %u",
+				  uid);
+	if (ret && ret != DB_BUFFER_SMALL)
+		return store_dbfail(st, ret, "read index");
+	if (ret || store_msg_rec_decode(m, v, val.size))
+		return store_fail(st, STORE_ECORRUPT, "index record of UID "
+				  "%u does not decode", uid);
+	m->uid = uid;
+	return STORE_OK;
+}
+
+/*
+ * Walk the records of mailbox id in UID order; fn returns STORE_OK to go
+ * on.  The cursor reads with DB_RMW when the walk is going to write.
+ */
+typedef int (*store_msg_fn)(struct store *st, DB_TXN *txn,
+			    const struct store_msg *m, void *arg);
+
+static int store_msg_each(struct store *st, DB_TXN *txn, uint64_t id,
+			  uint32_t flags, store_msg_fn fn, void *arg)
+{
+	unsigned char kb[STORE_INDEX_KEY_LEN], vb[STORE_MSG_REC_LEN];
+	DBT key = { 0 }, val = { 0 };
+	struct store_msg m;
+	int ret, rc = STORE_OK;
+	uint64_t kid;
+	DBC *c;
+
+	ret = st->index->cursor(st->index, txn, &c, 0);
+	if (ret)
+		return store_dbfail(st, ret, "cursor");
+	store_index_key(kb, id, 0);
+	key.data = kb;
+	key.size = sizeof(kb);
+	key.ulen = sizeof(kb);
+	key.flags = DB_DBT_USERMEM;
+	val.data = vb;
+	val.ulen = sizeof(vb);
+	val.flags = DB_DBT_USERMEM;
+	for (ret = c->get(c, &key, &val, DB_SET_RANGE | flags); ret == 0;
+	     ret = c->get(c, &key, &val, DB_NEXT | flags)) {
+		if (key.size != STORE_INDEX_KEY_LEN)
+			break;
+		store_index_key_parse(kb, &kid, &m.uid);
+		if (kid != id)
+			break;
+		if (store_msg_rec_decode(&m, vb, val.size)) {
+			rc = store_fail(st, STORE_ECORRUPT, "index record of "
+					"UID %u does not decode", m.uid);
+			break;
+		}
+		rc = fn(st, txn, &m, arg);
+		if (rc)
+			break;
+	}
+	c->close(c);
+	if (rc == STORE_OK && ret && ret != DB_NOTFOUND)
+		rc = store_dbfail(st, ret, "read index");
+	return rc;
+}
+
+/* ---- list, get, open ---- */
+
+struct store_list_ctx {
+	unsigned int which;
+	uint64_t changed_since;
+	struct store_msg *v;
+	size_t n, cap;
+};
+
+static int store_list_one(struct store *st, DB_TXN *txn,
+			  const struct store_msg *m, void *arg)
+{
+	struct store_list_ctx *l = arg;
+	unsigned int kind = m->expunged_at ? STORE_LIST_EXPUNGED :
+		STORE_LIST_LIVE;
+	struct store_msg *nv;
+
+	(void)txn;
+	if (!(l->which & kind) || m->modseq <= l->changed_since)
+		return STORE_OK;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 64;
+		nv = realloc(l->v, l->cap * sizeof(*nv));
+		if (!nv)
+			return store_fail(st, STORE_EIO, "out of memory");
+		l->v = nv;
+	}
+	l->v[l->n++] = *m;
+	return STORE_OK;
+}
+
+static int store_list_txn(struct store *st, DB_TXN *txn, void *arg)
+{
+	struct store_box *b = ((void **)arg)[0];
+	struct store_list_ctx *l = ((void **)arg)[1];
+	int rc;
+
+	l->n = 0;
+	rc = store_box_load(st, txn, b, NULL, 0);
+	return rc ? rc : store_msg_each(st, txn, b->rec.id, 0, store_list_one,
+					l);
+}
+
+int store_msg_list(struct store *st, const char *user, const char *mailbox,
+		   unsigned int which, uint64_t changed_since,
+		   struct store_msg **msgs, size_t *n)
+{
+	struct store_list_ctx l = { 0 };
+	struct store_box b;
+	void *args[2] = { &b, &l };
+	int rc;
+
+	*msgs = NULL;
+	*n = 0;
+	rc = store_box_names(st, &b, user, mailbox);
+	if (rc)
+		return rc;
+	l.which = which;
+	l.changed_since = changed_since;
+	/* a transaction gives a consistent view and retries deadlocks */
+	rc = store_txn(st, store_list_txn, args);
+	if (rc) {
+		free(l.v);
+		return rc;
+	}
+	*msgs = l.v;
+	*n = l.n;
+	return STORE_OK;
+}
+
+int store_msg_get(struct store *st, const char *user, const char *mailbox,
+		  uint32_t uid, struct store_msg *msg)
+{
+	struct store_box b;
+	int rc;
+
+	rc = store_box_names(st, &b, user, mailbox);
+	if (rc == STORE_OK)
+		rc = store_box_load(st, NULL, &b, NULL, 0);
+	if (rc == STORE_OK)
+		rc = store_msg_read(st, NULL, b.rec.id, uid, msg, 0);
+	return store_noretry(st, rc);
+}
+
+int store_msg_open(struct store *st, const char *user, const char *mailbox,
+		   uint32_t uid, int *fd)
+{
+	struct store_box b;
+	struct store_msg m;
+	char rel[PATH_MAX];
+	int rc;
+
+	*fd = -1;
+	rc = store_box_names(st, &b, user, mailbox);
+	if (rc == STORE_OK)
+		rc = store_box_load(st, NULL, &b, NULL, 0);
+	if (rc == STORE_OK)
+		rc = store_msg_read(st, NULL, b.rec.id, uid, &m, 0);
+	if (rc)
+		return store_noretry(st, rc);
+	store_msg_path(rel, sizeof(rel), b.user, b.rec.id, uid);
+	*fd = openat(st->dirfd, rel, O_RDONLY | O_CLOEXEC);
+	if (*fd < 0)
+		return store_sysfail(st, "cannot open message", rel);
+	return STORE_OK;
+}
+
+/* ---- flags ---- */
+
+struct store_flags_ctx {
+	struct store_box b;
+	const uint32_t *uids;
+	size_t n;
+	enum store_flag_op op;
+	uint32_t flags;
+	uint64_t keywords;
+	uint64_t unchanged_since;
+	uint32_t *failed;
+	size_t nfailed;
+};
+
+static int store_flags_txn(struct store *st, DB_TXN *txn, void *arg)
+{
+	struct store_flags_ctx *ctx = arg;
+	uint64_t modseq0;
+	struct store_msg m;
+	uint32_t nf;
+	uint64_t nk;
+	size_t i;
+	int rc;
+
+	ctx->nfailed = 0;
+	rc = store_box_load(st, txn, &ctx->b, NULL, DB_RMW);
+	if (rc)
+		return rc;
+	modseq0 = ctx->b.rec.highestmodseq;
+	for (i = 0; i < ctx->n; i++) {
+		rc = store_msg_read(st, txn, ctx->b.rec.id, ctx->uids[i], &m,
+				    DB_RMW);
+		if (rc == STORE_ENOMSG)
+			continue;
+		if (rc)
+			return rc;
+		if (m.expunged_at)
+			continue;
+		if (m.modseq > ctx->unchanged_since) {
+			if (ctx->failed)
+				ctx->failed[ctx->nfailed] = m.uid;
+			ctx->nfailed++;
+			continue;
+		}
+		switch (ctx->op) {
+		case STORE_FLAGS_SET:
+			nf = ctx->flags;
+			nk = ctx->keywords;
+			break;
+		case STORE_FLAGS_ADD:
+			nf = m.flags | ctx->flags;
+			nk = m.keywords | ctx->keywords;
+			break;
+		default:
+			nf = m.flags & ~ctx->flags;
+			nk = m.keywords & ~ctx->keywords;
+			break;
+		}
+		nf &= STORE_FLAG_ALL;
+		if (nf == m.flags && nk == m.keywords)
+			continue;
+		m.flags = nf;
+		m.keywords = nk;
+		m.modseq = ++ctx->b.rec.highestmodseq;
+		rc = store_msg_put(st, txn, ctx->b.rec.id, &m);
+		if (rc)
+			return rc;
+	}
+	if (ctx->b.rec.highestmodseq == modseq0)
+		return STORE_OK;
+	return store_mbox_put(st, txn, ctx->b.user, ctx->b.name, &ctx->b.rec);
+}
+
+int store_msg_set_flags(struct store *st, const char *user,
+			const char *mailbox, const uint32_t *uids, size_t n,
+			enum store_flag_op op, uint32_t flags,
+			uint64_t keywords, uint64_t unchanged_since,
+			uint32_t *failed, size_t *nfailed)
+{
+	struct store_flags_ctx ctx = { 0 };
+	int rc;
+
+	if (nfailed)
+		*nfailed = 0;
+	rc = store_box_names(st, &ctx.b, user, mailbox);
+	if (rc)
+		return rc;
+	if (op != STORE_FLAGS_SET && op != STORE_FLAGS_ADD &&
+	    op != STORE_FLAGS_REMOVE)
+		return store_fail(st, STORE_EINVAL, "bad flag operation");
+	ctx.uids = uids;
+	ctx.n = n;
+	ctx.op = op;
+	ctx.flags = flags;
+	ctx.keywords = keywords;
+	ctx.unchanged_since = unchanged_since;
+	ctx.failed = failed;
+	rc = store_txn(st, store_flags_txn, &ctx);
+	if (rc == STORE_OK && nfailed)
+		*nfailed = ctx.nfailed;
+	return rc;
+}
+
+/* ---- expunge ---- */
+
+struct store_expunge_ctx {
+	struct store_box b;
+	struct store_user_rec u;
+	const uint32_t *uids;
+	size_t n, count;
+	int64_t now;
+};
+
+static int store_expunge_one(struct store *st, DB_TXN *txn,
+			     struct store_expunge_ctx *ctx,
+			     struct store_msg *m)
+{
+	if (m->expunged_at)
+		return STORE_OK;
+	m->expunged_at = ctx->now;
+	m->modseq = ++ctx->b.rec.highestmodseq;
+	ctx->u.used = ctx->u.used > m->size ? ctx->u.used - m->size : 0;
+	ctx->count++;
+	return store_msg_put(st, txn, ctx->b.rec.id, m);
+}
+
+static int store_expunge_deleted(struct store *st, DB_TXN *txn,
+				 const struct store_msg *m, void *arg)
+{
+	struct store_msg copy = *m;
+
+	if (!(m->flags & STORE_FLAG_DELETED))
+		return STORE_OK;
+	return store_expunge_one(st, txn, arg, &copy);
+}
+
+static int store_expunge_txn(struct store *st, DB_TXN *txn, void *arg)
+{
+	struct store_expunge_ctx *ctx = arg;
+	struct store_msg m;
+	size_t i;
+	int rc = STORE_OK;
+
+	ctx->count = 0;
+	rc = store_box_load(st, txn, &ctx->b, &ctx->u, DB_RMW);
+	if (rc)
+		return rc;
+	if (!ctx->uids) {
+		rc = store_msg_each(st, txn, ctx->b.rec.id, DB_RMW,
+				    store_expunge_deleted, ctx);
+	} else {
+		for (i = 0; rc == STORE_OK && i < ctx->n; i++) {
+			rc = store_msg_read(st, txn, ctx->b.rec.id,
+					    ctx->uids[i], &m, DB_RMW);
+			if (rc == STORE_OK)
+				rc = store_expunge_one(st, txn, ctx, &m);
+			else if (rc == STORE_ENOMSG)
+				rc = STORE_OK;
+		}
+	}
+	if (rc || !ctx->count)
+		return rc;
+	rc = store_mbox_put(st, txn, ctx->b.user, ctx->b.name, &ctx->b.rec);
+	return rc ? rc : store_user_put(st, txn, ctx->b.user, &ctx->u);
+}
+
+int store_msg_expunge(struct store *st, const char *user, const char *mailbox,
+		      const uint32_t *uids, size_t n, size_t *count)
+{
+	struct store_expunge_ctx ctx = { 0 };
+	int rc;
+
+	if (count)
+		*count = 0;
+	rc = store_box_names(st, &ctx.b, user, mailbox);
+	if (rc)
+		return rc;
+	ctx.uids = uids;
+	ctx.n = n;
+	ctx.now = time(NULL);
+	rc = store_txn(st, store_expunge_txn, &ctx);
+	if (rc == STORE_OK && count)
+		*count = ctx.count;
+	return rc;
+}
+
+/* ---- copy, move ---- */
+
+struct store_copy_ctx {
+	struct store_box src, dst;
+	struct store_user_rec u;
+	const uint32_t *uids;
+	size_t n;
+	bool move;
+	uint32_t *dst_uids;
+	int64_t now;
+};
+
+/* Hard link the file of (user, from_id, from_uid) as (to_id, to_uid),
+ * replacing a leftover of an uncommitted transaction. */
+static int store_link_msg(struct store *st, const char *user,
+			  uint64_t from_id, uint32_t from_uid,
+			  uint64_t to_id, uint32_t to_uid)
+{
+	char from[PATH_MAX], to[PATH_MAX];
+	int rc;
+
+	rc = store_mailbox_dir(st, user, to_id, to, sizeof(to));
+	if (rc)
+		return rc;
+	store_msg_path(from, sizeof(from), user, from_id, from_uid);
+	store_msg_path(to, sizeof(to), user, to_id, to_uid);
+	if (linkat(st->dirfd, from, st->dirfd, to, 0) == 0)
+		return STORE_OK;
+	if (errno == EEXIST && unlinkat(st->dirfd, to, 0) == 0 &&
+	    linkat(st->dirfd, from, st->dirfd, to, 0) == 0)
+		return STORE_OK;
+	return store_sysfail(st, "cannot link message to", to);
+}
+
+static int store_copy_txn(struct store *st, DB_TXN *txn, void *arg)
+{
+	struct store_copy_ctx *ctx = arg;
+	struct store_msg m, src_m;
+	char rel[PATH_MAX];
+	uint64_t total = 0, used0;
+	size_t i, copied = 0;
+	int rc;
+
+	rc = store_box_load(st, txn, &ctx->src, &ctx->u, DB_RMW);
+	if (rc == STORE_OK)
+		rc = store_mbox_get(st, txn, ctx->dst.user, ctx->dst.name,
+				    &ctx->dst.rec, DB_RMW);
+	if (rc)
+		return rc;
+	if (ctx->src.rec.id == ctx->dst.rec.id)
+		return store_fail(st, STORE_EINVAL, "source and destination "
+				  "are the same mailbox");
+	used0 = ctx->u.used;
+	for (i = 0; i < ctx->n; i++) {
+		ctx->dst_uids[i] = 0;
+		rc = store_msg_read(st, txn, ctx->src.rec.id, ctx->uids[i],
+				    &m, DB_RMW);
+		if (rc == STORE_ENOMSG)
+			continue;
+		if (rc)
+			return rc;
+		if (m.expunged_at)
+			continue;
+		src_m = m;
+		m.uid = ctx->dst.rec.uidnext++;
+		m.modseq = ++ctx->dst.rec.highestmodseq;
+		m.flags &= ~STORE_FLAG_DELETED;
+		rc = store_link_msg(st, ctx->dst.user, ctx->src.rec.id,
+				    src_m.uid, ctx->dst.rec.id, m.uid);
+		if (rc == STORE_OK)
+			rc = store_msg_put(st, txn, ctx->dst.rec.id, &m);
+		if (rc == STORE_OK && ctx->move) {
+			src_m.expunged_at = ctx->now;
+			src_m.modseq = ++ctx->src.rec.highestmodseq;
+			rc = store_msg_put(st, txn, ctx->src.rec.id, &src_m);
+		} else {
+			total += m.size;
+		}
+		if (rc)
+			return rc;
+		ctx->dst_uids[i] = m.uid;
+		copied++;
+	}
+	if (!copied)
+		return STORE_OK;
+	if (ctx->u.quota != STORE_QUOTA_NONE && total &&
+	    used0 + total > ctx->u.quota)
+		return store_fail(st, STORE_EQUOTA, "over quota: %llu of "
+				  "%llu bytes used, copy needs %llu",
+				  (unsigned long long)used0,
+				  (unsigned long long)ctx->u.quota,
+				  (unsigned long long)total);
+	ctx->u.used = used0 + total;
+	snprintf(rel, sizeof(rel), "%s/%s/%llu", SLOT_MAIL_DIR,
+		 ctx->dst.user, (unsigned long long)ctx->dst.rec.id);
+	if (store_fsync_dir(st, rel) < 0)
+		return store_sysfail(st, "cannot fsync", rel);
+	rc = store_mbox_put(st, txn, ctx->dst.user, ctx->dst.name,
+			    &ctx->dst.rec);
+	if (rc == STORE_OK && ctx->move)
+		rc = store_mbox_put(st, txn, ctx->src.user, ctx->src.name,
+				    &ctx->src.rec);
+	if (rc == STORE_OK)
+		rc = store_user_put(st, txn, ctx->src.user, &ctx->u);
+	return rc;
+}
+
+int store_msg_copy(struct store *st, const char *user, const char *from,
+		   const char *to, const uint32_t *uids, size_t n, bool move,
+		   uint32_t *dst_uids)
+{
+	struct store_copy_ctx ctx = { 0 };
+	int rc;
+
+	rc = store_box_names(st, &ctx.src, user, from);
+	if (rc == STORE_OK)
+		rc = store_box_names(st, &ctx.dst, user, to);
+	if (rc)
+		return rc;
+	ctx.uids = uids;
+	ctx.n = n;
+	ctx.move = move;
+	ctx.dst_uids = dst_uids;
+	ctx.now = time(NULL);
+	return store_txn(st, store_copy_txn, &ctx);
+}
+
+/* ---- undelete ---- */
+
+struct store_undel_ctx {
+	struct store_box b;
+	struct store_user_rec u;
+	int64_t since;
+	size_t count;
+	uint32_t *old;		/* old UIDs, unlinked after the commit */
+	size_t nold, cap;
+};
+
+static int store_undel_collect(struct store *st, DB_TXN *txn,
+			       const struct store_msg *m, void *arg)
+{
+	struct store_undel_ctx *ctx = arg;
+	uint32_t *nv;
+
+	(void)txn;
+	if (!m->expunged_at || m->expunged_at < ctx->since)
+		return STORE_OK;
+	if (ctx->nold == ctx->cap) {
+		ctx->cap = ctx->cap ? 2 * ctx->cap : 64;
+		nv = realloc(ctx->old, ctx->cap * sizeof(*nv));
+		if (!nv)
+			return store_fail(st, STORE_EIO, "out of memory");
+		ctx->old = nv;
+	}
+	ctx->old[ctx->nold++] = m->uid;
+	return STORE_OK;
+}
+
+static int store_undel_txn(struct store *st, DB_TXN *txn, void *arg)
+{
+	struct store_undel_ctx *ctx = arg;
+	struct store_msg m;
+	char rel[PATH_MAX];
+	uint32_t olduid;
+	size_t i;
+	int rc;
+
+	ctx->nold = 0;
+	ctx->count = 0;
+	rc = store_box_load(st, txn, &ctx->b, &ctx->u, DB_RMW);
+	if (rc == STORE_OK)
+		rc = store_msg_each(st, txn, ctx->b.rec.id, DB_RMW,
+				    store_undel_collect, ctx);
+	if (rc || !ctx->nold)
+		return rc;
+	for (i = 0; i < ctx->nold; i++) {
+		rc = store_msg_read(st, txn, ctx->b.rec.id, ctx->old[i], &m,
+				    DB_RMW);
+		if (rc)
+			return rc;
+		olduid = m.uid;
+		/* a new UID: clients that saw the expunge see a new message */
+		m.uid = ctx->b.rec.uidnext++;
+		m.modseq = ++ctx->b.rec.highestmodseq;
+		m.expunged_at = 0;
+		m.flags &= ~STORE_FLAG_DELETED;
+		rc = store_link_msg(st, ctx->b.user, ctx->b.rec.id, olduid,
+				    ctx->b.rec.id, m.uid);
+		if (rc == STORE_OK)
+			rc = store_msg_del(st, txn, ctx->b.rec.id, olduid);
+		if (rc == STORE_OK)
+			rc = store_msg_put(st, txn, ctx->b.rec.id, &m);
+		if (rc)
+			return rc;
+		ctx->u.used += m.size;
+		ctx->count++;
+	}
+	snprintf(rel, sizeof(rel), "%s/%s/%llu", SLOT_MAIL_DIR, ctx->b.user,
+		 (unsigned long long)ctx->b.rec.id);
+	if (store_fsync_dir(st, rel) < 0)
+		return store_sysfail(st, "cannot fsync", rel);
+	rc = store_mbox_put(st, txn, ctx->b.user, ctx->b.name, &ctx->b.rec);
+	return rc ? rc : store_user_put(st, txn, ctx->b.user, &ctx->u);
+}
+
+static int store_undelete_one(struct store *st, const char *user,
+			      const char *mailbox, int64_t since,
+			      size_t *count)
+{
+	struct store_undel_ctx ctx = { 0 };
+	char rel[PATH_MAX];
+	size_t i;
+	int rc;
+
+	rc = store_box_names(st, &ctx.b, user, mailbox);
+	if (rc)
+		return rc;
+	ctx.since = since;
+	rc = store_txn(st, store_undel_txn, &ctx);
+	if (rc == STORE_OK) {
+		for (i = 0; i < ctx.nold; i++) {
+			store_msg_path(rel, sizeof(rel), ctx.b.user,
+				       ctx.b.rec.id, ctx.old[i]);
+			unlinkat(st->dirfd, rel, 0);
+		}
+		*count += ctx.count;
+	}
+	free(ctx.old);
+	return rc;
+}
+
+int store_undelete(struct store *st, const char *user, const char *mailbox,
+		   int64_t since, size_t *count)
+{
+	struct store_mailbox_info *boxes;
+	size_t n, i, total = 0;
+	int rc;
+
+	if (count)
+		*count = 0;
+	if (mailbox) {
+		rc = store_undelete_one(st, user, mailbox, since, &total);
+	} else {
+		rc = store_mailbox_list(st, user, &boxes, &n);
+		if (rc)
+			return rc;
+		for (i = 0; rc == STORE_OK && i < n; i++)
+			rc = store_undelete_one(st, user, boxes[i].name, since,
+						&total);
+		free(boxes);
+	}
+	if (count)
+		*count = total;
+	return rc;
+}
+
+/* ---- expire ---- */
+
+struct store_expire_box {
+	char user[STORE_USER_MAX + 1];
+	char name[STORE_MAILBOX_MAX + 1];
+};
+
+struct store_expire_ctx {
+	struct store_expire_box *boxes;
+	size_t nboxes, cap;
+	/* per mailbox: */
+	struct store_box b;
+	int64_t cutoff;
+	uint32_t *uids;
+	size_t nuids, ucap;
+};
+
+static int store_expire_collect_box(struct store *st, DB_TXN *txn,
+				    const char *user, const char *name,
+				    const struct store_mbox_rec *r, void *arg)
+{
+	struct store_expire_ctx *ctx = arg;
+	struct store_expire_box *nv;
+
+	(void)txn;
+	(void)r;
+	if (ctx->nboxes == ctx->cap) {
+		ctx->cap = ctx->cap ? 2 * ctx->cap : 32;
+		nv = realloc(ctx->boxes, ctx->cap * sizeof(*nv));
+		if (!nv)
+			return store_fail(st, STORE_EIO, "out of memory");
+		ctx->boxes = nv;
+	}
+	snprintf(ctx->boxes[ctx->nboxes].user, STORE_USER_MAX + 1, "%s", user);
+	snprintf(ctx->boxes[ctx->nboxes].name, STORE_MAILBOX_MAX + 1, "%s",
+		 name);
+	ctx->nboxes++;
+	return STORE_OK;
+}
+
+static int store_expire_collect(struct store *st, DB_TXN *txn,
+				const struct store_msg *m, void *arg)
+{
+	struct store_expire_ctx *ctx = arg;
+	uint32_t *nv;
+
+	(void)txn;
+	if (!m->expunged_at || m->expunged_at > ctx->cutoff)
+		return STORE_OK;
+	if (ctx->nuids == ctx->ucap) {
+		ctx->ucap = ctx->ucap ? 2 * ctx->ucap : 64;
+		nv = realloc(ctx->uids, ctx->ucap * sizeof(*nv));
+		if (!nv)
+			return store_fail(st, STORE_EIO, "out of memory");
+		ctx->uids = nv;
+	}
+	ctx->uids[ctx->nuids++] = m->uid;
+	return STORE_OK;
+}
+
+static int store_expire_txn(struct store *st, DB_TXN *txn, void *arg)
+{
+	struct store_expire_ctx *ctx = arg;
+	size_t i;
+	int rc;
+
+	ctx->nuids = 0;
+	rc = store_box_load(st, txn, &ctx->b, NULL, DB_RMW);
+	if (rc == STORE_OK)
+		rc = store_msg_each(st, txn, ctx->b.rec.id, DB_RMW,
+				    store_expire_collect, ctx);
+	for (i = 0; rc == STORE_OK && i < ctx->nuids; i++)
+		rc = store_msg_del(st, txn, ctx->b.rec.id, ctx->uids[i]);
+	return rc;
+}
+
+int store_expire(struct store *st, int64_t now, int64_t retention,
+		 size_t *count)
+{
+	struct store_expire_ctx ctx = { 0 };
+	char rel[PATH_MAX];
+	size_t i, j, total = 0;
+	int rc;
+
+	if (count)
+		*count = 0;
+	ctx.cutoff = now - retention;
+	rc = store_noretry(st, store_mbox_each(st, NULL, NULL,
+					       store_expire_collect_box,
+					       &ctx));
+	for (i = 0; rc == STORE_OK && i < ctx.nboxes; i++) {
+		memset(&ctx.b, 0, sizeof(ctx.b));
+		memcpy(ctx.b.user, ctx.boxes[i].user, sizeof(ctx.b.user));
+		memcpy(ctx.b.name, ctx.boxes[i].name, sizeof(ctx.b.name));
+		rc = store_txn(st, store_expire_txn, &ctx);
+		if (rc == STORE_ENOMBOX || rc == STORE_ENOUSER) {
+			rc = STORE_OK;	/* deleted meanwhile */
+			continue;
+		}
+		for (j = 0; rc == STORE_OK && j < ctx.nuids; j++) {
+			store_msg_path(rel, sizeof(rel), ctx.b.user,
+				       ctx.b.rec.id, ctx.uids[j]);
+			unlinkat(st->dirfd, rel, 0);
+		}
+		total += rc == STORE_OK ? ctx.nuids : 0;
+	}
+	free(ctx.boxes);
+	free(ctx.uids);
+	if (count)
+		*count = total;
+	return rc;
+}
