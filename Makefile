@@ -50,6 +50,7 @@ deps:
 	scripts/deps.sh
 
 check: all
+	$(MAKE) SANITIZE=1 userspace
 	tests/run.sh all
 
 check-unit: userspace
@@ -63,13 +64,14 @@ check-vm: all
 
 check-asan:
 	$(MAKE) SANITIZE=1 userspace
-	O=build-asan tests/run.sh unit integration
+	tests/run.sh asan
 
 bench: all
 	tests/bench/run.sh
 
+FUZZ_SECONDS ?= 20
 fuzz:
-	tests/fuzz/run.sh
+	tests/fuzz/run.sh $(FUZZ_SECONDS)
 
 demo: all
 	tests/vm/demo.sh

@@ -1,11 +1,13 @@
 #!/bin/bash
 # Run Twinstore's tests and print one line per test and the totals.
 #
-#   tests/run.sh all | [unit] [integration] [vm]
+#   tests/run.sh all | [unit] [integration] [asan] [vm]
 #
 # unit         every CUnit program $O/tests/test-* (counts its test cases)
 # integration  every executable tests/integration/*  (daemons on loopback)
 # vm           every tests/vm/t-*.sh                  (QEMU guests)
+# asan         unit and integration again on the ASan/UBSan build
+#              (build-asan, made by make check-asan or make check)
 #
 # A script passes with exit 0, is skipped with 77, fails otherwise.
 # TESTS='pattern' keeps only the tests whose name matches (grep -E).
@@ -52,14 +54,14 @@ run_script() {
 }
 
 run_unit() {
-	local t name log line p f
+	local kind=${1:-unit} t name log line p f
 
 	for t in "$O"/tests/test-*; do
 		[ -x "$t" ] || continue
 		name=$(basename "$t")
 		wanted "$name" || continue
-		log=$results/unit/$name.log
-		mkdir -p "$results/unit"
+		log=$results/$kind/$name.log
+		mkdir -p "$results/$kind"
 		timeout --kill-after=10 300 "$t" > "$log" 2>&1 < /dev/null
 		# Show CUnit's own run summary for each program.
 		sed -n '/Run Summary/,$p' "$log" | grep -v '^unit:'
@@ -75,14 +77,14 @@ run_unit() {
 		passed=$((passed + p))
 		failed=$((failed + f))
 		if [ "$f" -ne 0 ]; then
-			failures="$failures unit/$name"
+			failures="$failures $kind/$name"
 			printf 'FAIL  %-12s %s: %d failed, last lines of %s:\n' \
-				unit "$name" "$f" "$log"
+				"$kind" "$name" "$f" "$log"
 			grep -E 'FAILED|Test: .*\.\.\.FAILED|ASSERT|ERROR|runtime error' "$log" |
 				head -n 20 | sed 's/^/      | /'
 			tail -n 5 "$log" | sed 's/^/      | /'
 		else
-			printf 'PASS  %-12s %s (%d tests)\n' unit "$name" "$p"
+			printf 'PASS  %-12s %s (%d tests)\n' "$kind" "$name" "$p"
 		fi
 	done
 }
@@ -97,12 +99,20 @@ run_dir() {
 }
 
 kinds="$*"
-[ -z "$kinds" ] || [ "$kinds" = all ] && kinds="unit integration vm"
+[ -z "$kinds" ] || [ "$kinds" = all ] && kinds="unit integration asan vm"
 for k in $kinds; do
 	case $k in
 	unit) run_unit ;;
 	integration) run_dir integration 'tests/integration/*' 300 ;;
 	vm) run_dir vm 'tests/vm/t-*.sh' 1200 ;;
+	asan)
+		# Same tests, sanitized binaries; a report aborts the program.
+		export ASAN_OPTIONS=abort_on_error=1:detect_leaks=1
+		export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+		O=build-asan results=build-asan/test-results run_unit asan
+		O=build-asan results=build-asan/test-results \
+			run_dir asan 'tests/integration/*' 600
+		unset ASAN_OPTIONS UBSAN_OPTIONS ;;
 	*) echo "run.sh: unknown test kind '$k'" >&2; exit 2 ;;
 	esac
 done

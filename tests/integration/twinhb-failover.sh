@@ -5,7 +5,8 @@
 #  - status shows both heartbeat paths of each member up
 #  - kill -9 of node1: node2 takes g1 over within deadtime + delay + margin
 #  - node1 returns: it rejoins as standby, g1 stays on node2
-#  - switchover back (failback) releases on node2 before node1 takes over
+#  - failback is refused while node1 is not UpToDate; then switchover back
+#    releases on node2 before node1 takes over
 #  - standby NODE moves all its groups; online keeps them where they are
 #  - events stream and notification hook see the transitions
 #  - a configuration error names file, line and problem
@@ -54,10 +55,10 @@ hb_ctl node1 status | grep -q '^  g1  *node1  *node1  *RUNNING UpToDate  *STOPPE
 : > "$T/actions.log"
 t0=$(hb_ms)
 hb_kill9 node1
-hb_wait 6 "node2 takes g1 over" hb_runs_on node2 g1 node2
+hb_wait 8 "node2 takes g1 over" hb_runs_on node2 g1 node2
 dt=$(( $(hb_ms) - t0 ))
-echo "failover of g1 after kill -9: ${dt} ms (deadtime 2000 ms + takeover-delay 500 ms)"
-[ "$dt" -ge 2000 ] || hb_fail "took over before the deadtime (${dt} ms)"
+echo "failover of g1 after kill -9: ${dt} ms (deadtime 3000 ms + takeover-delay 1000 ms)"
+[ "$dt" -ge 3000 ] || hb_fail "took over before the deadtime (${dt} ms)"
 grep -q '^node2 twinadm primary r0$' "$T/actions.log" || hb_fail "no promote on node2"
 [ "$(hb_json node2 "s['nodes'][0]['alive']")" = False ] || hb_fail "node1 still alive"
 
@@ -67,6 +68,17 @@ hb_wait 10 "node1 sees node2" eval '[ "$(hb_json node1 "s[\"nodes\"][1][\"alive\
 hb_wait 10 "node1 learns g1 runs on node2" hb_runs_on node1 g1 node2
 hb_runs_on node2 g1 node2 || hb_fail "g1 moved back by itself"
 grep -q '^node1 twinadm primary r0$' "$T/actions.log" && hb_fail "node1 promoted r0 after rejoining"
+
+# failback is refused while node1 is still resyncing (not UpToDate)
+echo Inconsistent > "$T/node1.r0.disk"
+hb_wait 10 "node2 sees r0 not UpToDate on node1" \
+	eval '[ "$(hb_json node2 "s[\"groups\"][0][\"on\"][\"node1\"][\"disk\"]")" = not-UpToDate ]'
+hb_ctl node2 switchover g1 2> "$T/err" && hb_fail "switchover to a resyncing node accepted"
+grep -q 'resource of group g1 is not UpToDate on node1 (resync first)' "$T/err" ||
+	hb_fail "switchover error: $(cat "$T/err")"
+rm "$T/node1.r0.disk"
+hb_wait 10 "node2 sees r0 UpToDate on node1" \
+	eval '[ "$(hb_json node2 "s[\"groups\"][0][\"on\"][\"node1\"][\"disk\"]")" = UpToDate ]'
 
 # failback with switchover: node2 releases in reverse order, then node1
 : > "$T/actions.log"
@@ -93,7 +105,7 @@ grep -q 'already runs on node1' "$T/err" || hb_fail "error: $(cat "$T/err")"
 hb_ctl node1 standby --wait --timeout 20 node2 > /dev/null || hb_fail "standby node2"
 hb_runs_on node2 g2 node1 || hb_fail "g2 not on node1"
 hb_ctl node2 online node2 > /dev/null || hb_fail "online node2"
-hb_wait 5 "node1 sees node2 online" eval '[ "$(hb_json node1 "s[\"nodes\"][1][\"standby\"]")" = False ]'
+hb_wait 10 "node1 sees node2 online" eval '[ "$(hb_json node1 "s[\"nodes\"][1][\"standby\"]")" = False ]'
 hb_runs_on node1 g2 node1 || hb_fail "g2 left node1 after online"
 hb_ctl node2 switchover --wait --timeout 20 g2 > /dev/null || hb_fail "switch g2 back"
 
@@ -108,4 +120,4 @@ grep -q '^standby  node2 online standby$' "$T/hook.log" || hb_fail "hook: standb
 kill -TERM "$(cat "$T/node2.pid")"
 hb_wait 15 "node1 takes g2 after node2 stops" hb_runs_on node1 g2 node1
 hb_wait 15 "node2 exits" eval '! kill -0 $(cat "$T/node2.pid")'
-echo "PASS"
+hb_pass

@@ -18,11 +18,11 @@ hb_wait 10 "g2 on node2" hb_runs_on node1 g2 node2
 # node1 dies: node2 is alone with 1 of 3 votes
 : > "$T/actions.log"
 hb_kill9 node1
-hb_wait 6 "node2 demotes r1 after losing quorum" hb_did "node2 twinadm secondary r1"
+hb_wait 8 "node2 demotes r1 after losing quorum" hb_did "node2 twinadm secondary r1"
 hb_did "node2 slotd-exit $T/mnt/g2/slotC" || hb_fail "slotd not stopped on quorum loss"
 hb_did "node2 umount $T/mnt/g2" || hb_fail "no umount on quorum loss"
 [ "$(hb_json node2 "s['quorum']")" = False ] || hb_fail "node2 claims quorum"
-hb_never 4 "node2 promotes r0 without quorum" hb_did "node2 twinadm primary r0"
+hb_never 5 "node2 promotes r0 without quorum" hb_did "node2 twinadm primary r0"
 hb_did "node2 twinadm primary r1" && hb_fail "node2 promoted r1 again without quorum"
 
 # r0 is Outdated on node2; the witness returns: quorum (2 of 3)
@@ -42,5 +42,5 @@ hb_wait 10 "node2 takes g1 once r0 is UpToDate" hb_runs_on node2 g1 node2
 hb_kill9 w1
 hb_wait 10 "node2 demotes r0" hb_did "node2 twinadm secondary r0"
 hb_wait 10 "node2 demotes r1" hb_did "node2 twinadm secondary r1"
-hb_wait 5 "nothing runs" eval '[ "$(hb_ctl node2 where | cut -d" " -f2 | sort -u)" = - ]'
-echo "PASS"
+hb_wait 10 "nothing runs" eval '[ "$(hb_ctl node2 where | cut -d" " -f2 | sort -u)" = - ]'
+hb_pass

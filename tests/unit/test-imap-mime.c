@@ -2,8 +2,8 @@
 /*
  * Unit tests for the MIME parser, BODY/BODYSTRUCTURE, ENVELOPE and
  * BODY[section]<partial>.  Expected strings were written by hand from
- * RFC 3501 7.4.2 and checked against the conventions Dovecot follows
- * (default charset, four extension fields); sizes were counted separately.
+ * RFC 3501 7.4.2, sizes counted separately, and then confirmed against
+ * Dovecot 2.3.19 (tests/fuzz/dovecot-diff.sh runs the same messages).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -131,7 +131,7 @@ static void test_mixed_structure(void)
 
 	snprintf(want, sizeof(want),
 		"(((\"text\" \"plain\" (\"charset\" \"utf-8\") NIL NIL "
-		"\"quoted-printable\" 17 1 NIL NIL NIL NIL)"
+		"\"quoted-printable\" 17 0 NIL NIL NIL NIL)"
 		"(\"text\" \"html\" (\"charset\" \"utf-8\") NIL NIL \"7bit\" "
 		"20 1 NIL NIL NIL NIL) \"alternative\" (\"boundary\" \"inner\") "
 		"NIL NIL NIL)"
@@ -142,21 +142,21 @@ static void test_mixed_structure(void)
 		"\"http://example.com/data.bin\")"
 		"(\"message\" \"rfc822\" NIL NIL NIL \"7bit\" 61 %s "
 		"(\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL "
-		"\"7bit\" 10 1 NIL NIL NIL NIL) 4 NIL NIL NIL NIL) "
+		"\"7bit\" 10 0 NIL NIL NIL NIL) 3 NIL NIL NIL NIL) "
 		"\"mixed\" (\"boundary\" \"outer\") NIL NIL NIL)",
 		inner_envelope);
 	assert_structure(msg_mixed, true, want);
 
 	snprintf(want, sizeof(want),
 		"(((\"text\" \"plain\" (\"charset\" \"utf-8\") NIL NIL "
-		"\"quoted-printable\" 17 1)"
+		"\"quoted-printable\" 17 0)"
 		"(\"text\" \"html\" (\"charset\" \"utf-8\") NIL NIL \"7bit\" "
 		"20 1) \"alternative\")"
 		"(\"application\" \"octet-stream\" (\"name\" \"data.bin\") "
 		"\"<part3@example>\" \"some data\" \"base64\" 8)"
 		"(\"message\" \"rfc822\" NIL NIL NIL \"7bit\" 61 %s "
 		"(\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL "
-		"\"7bit\" 10 1) 4) \"mixed\")", inner_envelope);
+		"\"7bit\" 10 0) 3) \"mixed\")", inner_envelope);
 	assert_structure(msg_mixed, false, want);
 }
 
@@ -176,7 +176,7 @@ static void test_mixed_envelope(void)
 		"(NIL NIL \"jdoe\" \"example.org\")"
 		"(\"Who?\" NIL \"one\" \"y.test\")) "
 		"((NIL NIL \"boss\" \"nil.test\")"
-		"(\"Giant; \\\"Big\\\" Box\" NIL \"sysservices\" "
+		"({16}\r\nGiant; \"Big\" Box NIL \"sysservices\" "
 		"\"example.net\")) "
 		"NIL NIL \"<1234@local.machine.example>\")");
 	imap_buf_free(&b);
@@ -258,7 +258,7 @@ static void test_sections(void)
 		       "\r\n"
 		       "<p>Caf&eacute;</p>\r\n"
 		       "\r\n"
-		       "--inner--");
+		       "--inner--\r\n");
 	assert_section(msg_mixed, "BODY[2]", "AAECAwQF");
 	assert_section(msg_mixed, "BODY[3]",
 		       "From: Inner <inner@example.com>\r\n"
@@ -273,9 +273,14 @@ static void test_sections(void)
 	assert_section(msg_mixed, "BODY[3.HEADER.FIELDS (subject)]",
 		       "Subject: inner\r\n\r\n");
 	assert_section(msg_mixed, "BODY[3.2]", NULL);
+	/* HEADER and TEXT only exist for messages */
+	assert_section(msg_mixed, "BODY[2.HEADER]", NULL);
+	assert_section(msg_mixed, "BODY[1.TEXT]", NULL);
+	assert_section(msg_simple, "BODY[1.HEADER]", NULL);
 	assert_section(msg_mixed, "BODY[4]", NULL);
 	assert_section(msg_mixed, "BODY[1.3]", NULL);
-	assert_section(msg_mixed, "BODY[2.1]", NULL);
+	assert_section(msg_mixed, "BODY[2.1]", "AAECAwQF");
+	assert_section(msg_mixed, "BODY[2.2]", NULL);
 	assert_section(msg_mixed, "BODY[TEXT]<0.21>", "This is the preamble.");
 	assert_section(msg_mixed, "BODY[2]<2.3>", "ECA");
 	assert_section(msg_mixed, "BODY[2]<6.100>", "QF");
@@ -307,7 +312,11 @@ static void test_header_fields(void)
 		       "Hello Joe, do you think we can meet at 3:30 "
 		       "tomorrow?\r\n");
 	assert_section(msg_simple, "BODY[2]", NULL);
+	/* as Dovecot: "1" below a single part once, not twice */
 	assert_section(msg_simple, "BODY[1.1]", NULL);
+	assert_section(msg_mixed, "BODY[3.1.1]", NULL);
+	assert_section(msg_mixed, "BODY[1.1.1]", "Caf=C3=A9 au lait");
+	assert_section(msg_mixed, "BODY[1.1.1.1]", NULL);
 }
 
 static void test_fetch_body_syntax(void)
@@ -363,8 +372,8 @@ static void test_malformed(void)
 		"--b\r\n\r\nabc\r\n--b\r\nContent-Type: text/x\r\n\r\nde",
 		false,
 		"((\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL "
-		"\"7bit\" 3 1)(\"text\" \"x\" (\"charset\" \"us-ascii\") NIL "
-		"NIL \"7bit\" 2 1) \"mixed\")");
+		"\"7bit\" 3 0)(\"text\" \"x\" (\"charset\" \"us-ascii\") NIL "
+		"NIL \"7bit\" 2 0) \"mixed\")");
 	/* bare LF line ends, a header with no body, no empty line */
 	assert_structure("Subject: x\nContent-Type: text/plain;\n"
 		" charset=iso-8859-1 (comment)\n", false,
@@ -373,13 +382,13 @@ static void test_malformed(void)
 	/* invalid Content-Type falls back to text/plain */
 	assert_structure("Content-Type: garbage\r\n\r\nx", false,
 		"(\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL "
-		"\"7bit\" 1 1)");
+		"\"7bit\" 1 0)");
 	/* an outer boundary that is a prefix of the inner one */
 	assert_structure("Content-Type: multipart/mixed; boundary=a\r\n\r\n"
 		"--a\r\nContent-Type: multipart/mixed; boundary=ab\r\n\r\n"
 		"--ab\r\n\r\none\r\n--ab--\r\n--a--\r\n", false,
 		"(((\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL "
-		"\"7bit\" 3 1) \"mixed\") \"mixed\")");
+		"\"7bit\" 3 0) \"mixed\") \"mixed\")");
 	/* base64 message/rfc822 is not parsed as a message */
 	assert_structure("Content-Type: message/rfc822\r\n"
 		"Content-Transfer-Encoding: base64\r\n\r\nAAAA", false,
@@ -402,7 +411,7 @@ static void test_digest_and_groups(void)
 		"((\"message\" \"rfc822\" NIL NIL NIL \"7bit\" 17 "
 		"(NIL \"m1\" NIL NIL NIL NIL NIL NIL NIL NIL) "
 		"(\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL "
-		"\"7bit\" 2 1) 3) \"digest\")");
+		"\"7bit\" 2 0) 2) \"digest\")");
 	imap_buf_reset(&b);
 	imap_write_envelope(&b, msg, m->root);
 	CU_ASSERT_STRING_EQUAL(imap_buf_str(&b),
@@ -427,6 +436,90 @@ static void test_literal_in_structure(void)
 		"\"us-ascii\") NIL NIL \"7bit\" 0 0)");
 }
 
+/* Behaviours found by comparing with Dovecot 2.3.19 (see tests/fuzz). */
+static void test_dovecot_conventions(void)
+{
+	const char *msg =
+		"From: \r\n"
+		"Sender: s@x.y\r\n"
+		"To: a (c) @ b . c, <q@x.y> (not a name)\r\n"
+		"Subject: first\r\n"
+		"Subject: second\r\n"
+		"Message-Id:   <id@z>  \r\n"
+		"Content-Type: application/pdf; CHARSET=x;\r\n"
+		" name*1*=.pdf; name*0*=utf-8''caf%C3%A9; Format=flowed\r\n"
+		"\r\n";
+	struct imap_mime *m = parse(msg);
+	struct imap_buf b = IMAP_BUF_INIT;
+
+	imap_write_envelope(&b, msg, m->root);
+	/*
+	 * The last repeated field wins, trailing blanks stay, a comment
+	 * names a bare address, an empty From gives NIL.
+	 */
+	CU_ASSERT_STRING_EQUAL(imap_buf_str(&b),
+		"(NIL \"second\" NIL ((NIL NIL \"s\" \"x.y\")) NIL "
+		"((\"c\" NIL \"a\" \"b.c\")(NIL NIL \"q\" \"x.y\")) "
+		"NIL NIL NIL \"<id@z>  \")");
+	imap_buf_reset(&b);
+	/* parameter names keep their case; RFC 2231 parts are joined */
+	imap_write_bodystructure(&b, msg, m->root, false);
+	CU_ASSERT_STRING_EQUAL(imap_buf_str(&b),
+		"(\"application\" \"pdf\" (\"CHARSET\" \"x\" \"Format\" "
+		"\"flowed\" \"name*\" \"utf-8''caf%C3%A9.pdf\") NIL NIL "
+		"\"7bit\" 0)");
+	imap_buf_free(&b);
+	imap_mime_free(m);
+
+	/* no empty line after the header: none after the fields either */
+	assert_section("Subject: x\r\nTo: y", "BODY[HEADER.FIELDS (To)]",
+		       "To: y\r\n");
+	assert_section("Subject: x\r\n", "BODY[HEADER.FIELDS.NOT (To)]",
+		       "Subject: x\r\n");
+	assert_section("Subject: x\n\nbody", "BODY[HEADER.FIELDS (To)]",
+		       "\r\n");
+}
+
+/* RFC 2046 5.1.1: a delimiter is a line that starts with "--boundary". */
+static void test_delimiters(void)
+{
+	const char *msg =
+		"Content-Type: multipart/mixed; boundary=b\r\n\r\n"
+		"preamble\r\n"
+		"--b\r\nContent-Type: text/plain\r\n\r\n"
+		"---b no\r\n --b no\r\n"
+		"--bx yes: a prefix is enough\r\n\r\n"
+		"third\r\n"
+		"--b\r\nContent-Type: text/plain\r\n\r\n"
+		"--b--\r\nepilogue\r\n";
+
+	assert_section(msg, "BODY[1]", "---b no\r\n --b no");
+	assert_section(msg, "BODY[2]", "third");
+	assert_section(msg, "BODY[2.MIME]", "\r\n");
+	/* an empty body: the empty line goes to the delimiter */
+	assert_section(msg, "BODY[3]", "");
+	assert_section(msg, "BODY[3.MIME]", "Content-Type: text/plain\r\n");
+	assert_section(msg, "BODY[4]", NULL);
+	/*
+	 * A closed multipart keeps its close delimiter line whole; the
+	 * line end before the parent's next delimiter is the delimiter's.
+	 */
+	assert_section("Content-Type: multipart/mixed; boundary=o\r\n\r\n"
+		       "--o\r\nContent-Type: multipart/mixed; boundary=i\r\n"
+		       "\r\n--i\r\n\r\nx\r\n--i--\r\nepi\r\n\r\n--o--",
+		       "BODY[1]", "--i\r\n\r\nx\r\n--i--\r\nepi\r\n");
+	assert_section("Content-Type: multipart/mixed; boundary=o\r\n\r\n"
+		       "--o\r\nContent-Type: multipart/mixed; boundary=i\r\n"
+		       "\r\n--i\r\n\r\nx\r\n--i--\r\n--o\r\n"
+		       "Content-Type: multipart/mixed; boundary=j\r\n"
+		       "\r\n--j\r\n\r\ny\r\n--o--\r\n", "BODY[1]",
+		       "--i\r\n\r\nx\r\n--i--\r\n");
+	assert_section("Content-Type: multipart/mixed; boundary=o\r\n\r\n"
+		       "--o\r\nContent-Type: multipart/mixed; boundary=j\r\n"
+		       "\r\n--j\r\n\r\ny\r\n--o--\r\n", "BODY[1]",
+		       "--j\r\n\r\ny");
+}
+
 static void test_deep_nesting(void)
 {
 	struct imap_buf msg = IMAP_BUF_INIT, out = IMAP_BUF_INIT;
@@ -435,7 +528,7 @@ static void test_deep_nesting(void)
 
 	for (i = 0; i < 200; i++)
 		imap_buf_addf(&msg, "Content-Type: multipart/mixed; "
-			      "boundary=b%d\r\n\r\n--b%d\r\n", i, i);
+			      "boundary=b%03d\r\n\r\n--b%03d\r\n", i, i);
 	imap_buf_adds(&msg, "\r\nleaf\r\n");
 	m = imap_mime_parse(msg.data, msg.len);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(m);
@@ -471,6 +564,8 @@ void unit_register(void)
 		{ "malformed messages", test_malformed },
 		{ "digest, groups, routes", test_digest_and_groups },
 		{ "literals in BODYSTRUCTURE", test_literal_in_structure },
+		{ "Dovecot conventions", test_dovecot_conventions },
+		{ "delimiters and line ends", test_delimiters },
 		{ "nesting and part limits", test_deep_nesting },
 		CU_TEST_INFO_NULL,
 	};

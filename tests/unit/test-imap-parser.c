@@ -333,6 +333,42 @@ static void test_arg_helpers(void)
 	imap_parser_free(p);
 }
 
+/* IDLE's DONE and AUTHENTICATE lines are read whole. */
+static void test_line_mode(void)
+{
+	const char *in = "dGVzdAB0ZXN0AHB3 {3}\r\nnext";
+	struct imap_parser *p = imap_parser_new(&test_limits);
+	const struct imap_arg *args;
+	char big[300];
+	size_t used;
+	bool fatal;
+
+	imap_parser_line_mode(p);
+	CU_ASSERT_EQUAL(imap_parser_feed(p, in, strlen(in), &used),
+			IMAP_PARSE_DONE);
+	CU_ASSERT_EQUAL(used, strlen(in) - 4);
+	CU_ASSERT_PTR_NULL(imap_parser_tag(p));
+	CU_ASSERT_PTR_NULL(imap_parser_command(p));
+	args = imap_parser_args(p);
+	CU_ASSERT_FATAL(args->len == 1);
+	CU_ASSERT_EQUAL(args->v.list[0].type, IMAP_ARG_STRING);
+	CU_ASSERT_STRING_EQUAL(args->v.list[0].v.str, "dGVzdAB0ZXN0AHB3 {3}");
+	/* reset leaves line mode: a normal command again */
+	imap_parser_reset(p);
+	CU_ASSERT_EQUAL(imap_parser_feed(p, "DONE\r\n", 6, &used),
+			IMAP_PARSE_ERROR);
+	CU_ASSERT_STRING_EQUAL(imap_parser_error(p, &fatal),
+			       "Missing command name");
+	imap_parser_reset(p);
+	imap_parser_line_mode(p);
+	memset(big, 'A', sizeof(big));
+	CU_ASSERT_EQUAL(imap_parser_feed(p, big, sizeof(big), &used),
+			IMAP_PARSE_ERROR);
+	CU_ASSERT_STRING_EQUAL(imap_parser_error(p, &fatal), "Line too long");
+	CU_ASSERT_TRUE(fatal);
+	imap_parser_free(p);
+}
+
 void unit_register(void)
 {
 	static const CU_TestInfo tests[] = {
@@ -348,6 +384,7 @@ void unit_register(void)
 		{ "line and literal limits", test_size_limits },
 		{ "resync after bad command", test_error_resync },
 		{ "argument helpers", test_arg_helpers },
+		{ "line mode", test_line_mode },
 		CU_TEST_INFO_NULL,
 	};
 

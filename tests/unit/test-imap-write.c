@@ -28,8 +28,16 @@ static void test_strings(void)
 	ASSERT_OUT("\"50%\"");
 	imap_write_astring(&out, "x]", 2);
 	ASSERT_OUT("\"x]\"");
+	/* up to four escapes are quoted, more make a literal (Dovecot) */
 	imap_write_strz(&out, "say \"hi\" \\o/");
 	ASSERT_OUT("\"say \\\"hi\\\" \\\\o/\"");
+	imap_write_strz(&out, "\"\"\"\"\"");
+	ASSERT_OUT("{5}\r\n\"\"\"\"\"");
+	/* the ENVELOPE form never escapes */
+	imap_write_unescaped(&out, "a\\b", 3);
+	ASSERT_OUT("{3}\r\na\\b");
+	imap_write_unescaped(&out, "ab", 2);
+	ASSERT_OUT("\"ab\"");
 	imap_write_strz(&out, "line\r\nbreak");
 	ASSERT_OUT("{11}\r\nline\r\nbreak");
 	imap_write_strz(&out, "caf\xc3\xa9");
@@ -55,6 +63,22 @@ static void test_long_string_is_literal(void)
 	imap_write_string(&out, s, sizeof(s));
 	CU_ASSERT_EQUAL(strncmp(out.data, "{1025}\r\n", 8), 0);
 	imap_buf_reset(&out);
+}
+
+static void test_human_string(void)
+{
+	imap_write_human_string(&out, "plain subject", 13);
+	ASSERT_OUT("\"plain subject\"");
+	imap_write_human_string(&out, "", 0);
+	ASSERT_OUT("\"\"");
+	imap_write_human_string(&out, "folded\r\n\t twice  spaced ", 24);
+	ASSERT_OUT("{19}\r\nfolded twice spaced");
+	imap_write_human_string(&out, " \t\r\n", 4);
+	ASSERT_OUT("\"\"");
+	imap_write_human_string(&out, "say \"x\"", 7);
+	ASSERT_OUT("{7}\r\nsay \"x\"");
+	imap_write_human_string(&out, "n\0l", 3);
+	ASSERT_OUT("{3}\r\nn\x80l");
 }
 
 static void test_flags(void)
@@ -160,6 +184,7 @@ void unit_register(void)
 	static const CU_TestInfo tests[] = {
 		{ "atom, quoted, literal", test_strings },
 		{ "long strings become literals", test_long_string_is_literal },
+		{ "strings for humans", test_human_string },
 		{ "flag lists", test_flags },
 		{ "SEARCH dates", test_search_date },
 		{ "date-time", test_datetime },

@@ -19,6 +19,7 @@ static void healthy(struct fsm_in *in)
 	in->g[0].mine = HB_G_STOPPED;
 	in->g[0].peers = HB_G_STOPPED;
 	in->g[0].my_uptodate = true;
+	in->g[0].my_probed = true;
 	in->g[0].peer_uptodate = true;
 	in->g[0].preferred = FSM_ME;
 	in->g[0].peer_target = FSM_NONE;
@@ -47,6 +48,27 @@ static void test_initial_agreement(void)
 	fsm_decide(&in, &out);
 	CU_ASSERT_EQUAL(out.target[0], FSM_PEER);
 	CU_ASSERT_EQUAL(out.action, FSM_NOTHING);
+}
+
+static void test_unprobed_names_nobody(void)
+{
+	struct fsm_in in;
+	struct fsm_out out;
+
+	/*
+	 * Just started, own disk state not read yet: not UpToDate as far
+	 * as we know, but we must not hand our preferred group to the peer.
+	 */
+	healthy(&in);
+	in.g[0].my_probed = false;
+	in.g[0].my_uptodate = false;
+	fsm_decide(&in, &out);
+	CU_ASSERT_EQUAL(out.target[0], FSM_NONE);
+	CU_ASSERT_EQUAL(out.action, FSM_NOTHING);
+	/* once read and not UpToDate, the peer is named */
+	in.g[0].my_probed = true;
+	fsm_decide(&in, &out);
+	CU_ASSERT_EQUAL(out.target[0], FSM_PEER);
 }
 
 static void test_disagreement_blocks(void)
@@ -99,6 +121,11 @@ static void test_failover(void)
 	/* dead, but takeover-delay not over yet */
 	CU_ASSERT_EQUAL(out.action, FSM_NOTHING);
 	in.peer_gone = true;
+	/* the witness still hears the peer: only our link to it is down */
+	in.peer_seen_elsewhere = true;
+	fsm_decide(&in, &out);
+	CU_ASSERT_EQUAL(out.action, FSM_NOTHING);
+	in.peer_seen_elsewhere = false;
 	fsm_decide(&in, &out);
 	CU_ASSERT_EQUAL(out.action, FSM_START);
 	CU_ASSERT_PTR_NOT_NULL(out.reason);
@@ -261,6 +288,37 @@ static void test_leaving(void)
 	CU_ASSERT_EQUAL(out.target[0], FSM_NONE);
 }
 
+static void test_held(void)
+{
+	struct fsm_in in;
+	struct fsm_out out;
+
+	/* the peer's release failed and it still holds resources */
+	healthy(&in);
+	in.g[0].peers = HB_G_FAILED;
+	in.g[0].peer_held = true;
+	in.g[0].peer_target = FSM_ME;
+	in.g[0].claim_acked = true;
+	fsm_decide(&in, &out);
+	CU_ASSERT_EQUAL(out.target[0], FSM_PEER);
+	CU_ASSERT_EQUAL(out.action, FSM_NOTHING);
+	/* nothing held there: we may start */
+	in.g[0].peer_held = false;
+	fsm_decide(&in, &out);
+	CU_ASSERT_EQUAL(out.action, FSM_START);
+	/* our own failed release: released again when quorum is lost */
+	healthy(&in);
+	in.g[0].mine = HB_G_FAILED;
+	in.g[0].my_held = true;
+	fsm_decide(&in, &out);
+	CU_ASSERT_EQUAL(out.action, FSM_NOTHING);
+	CU_ASSERT_EQUAL(out.target[0], FSM_ME);
+	in.quorum = false;
+	in.peer_alive = false;
+	fsm_decide(&in, &out);
+	CU_ASSERT_EQUAL(out.action, FSM_STOP);
+}
+
 static void test_names(void)
 {
 	CU_ASSERT_STRING_EQUAL(fsm_state_name(HB_G_RUNNING), "RUNNING");
@@ -272,6 +330,8 @@ static void test_names(void)
 static CU_TestInfo tests[] = {
 	{ "both nodes must agree before a start", test_initial_agreement },
 	{ "disagreement blocks a start", test_disagreement_blocks },
+	{ "no target before the own disk state is known",
+	  test_unprobed_names_nobody },
 	{ "never promote data that is not UpToDate", test_not_uptodate },
 	{ "failover after deadtime with quorum only", test_failover },
 	{ "a primary that loses quorum stops", test_quorum_loss_fences },
@@ -280,6 +340,7 @@ static CU_TestInfo tests[] = {
 	{ "standby moves groups in order", test_standby },
 	{ "both running: the non-preferred yields", test_both_running },
 	{ "shutting down", test_leaving },
+	{ "resources held by a FAILED group", test_held },
 	{ "state names", test_names },
 	CU_TEST_INFO_NULL,
 };

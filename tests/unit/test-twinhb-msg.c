@@ -20,6 +20,7 @@ static void sample(struct hb_msg *m, uint64_t seq)
 	m->time_ms = NOW;
 	m->fingerprint = 0xdeadbeef;
 	m->flags = HB_NF_QUORUM;
+	m->alive = 0x5;
 	m->standby = 0x2;
 	m->standby_ver = 7;
 	m->nacks = 3;
@@ -54,6 +55,7 @@ static void test_round_trip(void)
 	CU_ASSERT_EQUAL(out.time_ms, NOW);
 	CU_ASSERT_EQUAL(out.fingerprint, 0xdeadbeef);
 	CU_ASSERT_EQUAL(out.flags, HB_NF_QUORUM);
+	CU_ASSERT_EQUAL(out.alive, 0x5);
 	CU_ASSERT_EQUAL(out.standby, 0x2);
 	CU_ASSERT_EQUAL(out.standby_ver, 7);
 	CU_ASSERT_EQUAL(out.nacks, 3);

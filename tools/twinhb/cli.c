@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -20,6 +21,7 @@
 #define CLI_POLL_MS		100
 #define CLI_WAIT_DEFAULT_S	120
 #define CLI_REPLY_MAX		(4 << 20)
+#define CLI_REPLY_TIMEOUT_S	30	/* a daemon that does not answer */
 
 static int cli_connect(const char *sock)
 {
@@ -69,6 +71,7 @@ static int cli_send_line(int fd, const char *line)
 static int cli_request(const char *sock, const char *line, struct sbuf *b,
 		       char *data, size_t datalen)
 {
+	struct timeval tv = { .tv_sec = CLI_REPLY_TIMEOUT_S };
 	char buf[4096];
 	char *nl;
 	ssize_t n;
@@ -76,6 +79,7 @@ static int cli_request(const char *sock, const char *line, struct sbuf *b,
 
 	if (fd < 0)
 		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	if (cli_send_line(fd, line)) {
 		close(fd);
 		return -1;
@@ -84,6 +88,12 @@ static int cli_request(const char *sock, const char *line, struct sbuf *b,
 		n = recv(fd, buf, sizeof(buf) - 1, 0);
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && errno == EAGAIN) {
+			fprintf(stderr, "twinhb: no answer from the daemon within %d s\n",
+				CLI_REPLY_TIMEOUT_S);
+			close(fd);
+			return -1;
+		}
 		if (n <= 0)
 			break;
 		buf[n] = '\0';
@@ -92,7 +102,8 @@ static int cli_request(const char *sock, const char *line, struct sbuf *b,
 		sbuf_printf(b, "%s", buf);
 	}
 	close(fd);
-	if (!b->p || !(nl = strchr(b->p, '\n'))) {
+	nl = b->p ? strchr(b->p, '\n') : NULL;
+	if (!nl) {
 		fprintf(stderr, "twinhb: no reply from the daemon\n");
 		return -1;
 	}

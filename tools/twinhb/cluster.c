@@ -24,7 +24,7 @@
 #include "twinhb.h"
 
 #define CLUSTER_HOOK_TIMEOUT_MS	30000
-#define CLUSTER_REJECT_LOG_MS	5000	/* log rejected packets this often */
+#define CLUSTER_REJECT_LOG_MS	5000	/* log rejections this often */
 
 struct hb_daemon hbd;
 
@@ -37,8 +37,12 @@ struct cluster_rx {
 	uint8_t buf[HB_MSG_MAX + 1];
 };
 
+/* Heartbeats in flight come from a fixed pool: no allocation, a bound. */
+#define CLUSTER_TX_SLOTS	(4 * HB_MAX_MEMBERS * HB_MAX_PATHS)
+
 struct cluster_tx {
 	struct loop_op op;
+	bool busy;
 	struct msghdr mh;
 	struct iovec iov;
 	struct sockaddr_storage to;
@@ -46,6 +50,7 @@ struct cluster_tx {
 };
 
 static struct cluster_rx *cluster_rx[HB_MAX_PATHS];
+static struct cluster_tx cluster_tx_pool[CLUSTER_TX_SLOTS];
 static uint64_t cluster_unknown_log;
 static uint64_t cluster_leave_deadline;
 
@@ -136,7 +141,21 @@ static void cluster_tx_done(struct loop_op *op, int res)
 
 	if (res < 0)
 		log_debug("heartbeat send failed: %s", strerror(-res));
-	free(tx);
+	tx->busy = false;
+}
+
+static struct cluster_tx *cluster_tx_get(void)
+{
+	int i;
+
+	for (i = 0; i < CLUSTER_TX_SLOTS; i++) {
+		if (!cluster_tx_pool[i].busy) {
+			cluster_tx_pool[i].busy = true;
+			return &cluster_tx_pool[i];
+		}
+	}
+	log_debug("all heartbeat send slots busy, skipping one");
+	return NULL;
 }
 
 static uint8_t cluster_who_index(enum fsm_who w)
@@ -160,6 +179,10 @@ static void cluster_fill(struct hb_msg *m)
 	m->fingerprint = cfg->fingerprint;
 	m->flags = (hbd.leaving ? HB_NF_LEAVING : 0) |
 		   (hbd.quorum ? HB_NF_QUORUM : 0);
+	for (i = 0; i < cfg->nmembers; i++) {
+		if (i == hbd.me || hbd.m[i].alive)
+			m->alive |= 1u << i;
+	}
 	m->standby = hbd.standby;
 	m->standby_ver = hbd.standby_ver;
 	m->nacks = cfg->nmembers;
@@ -198,7 +221,7 @@ static void cluster_send(void)
 
 			if (to->addr[p].ss_family != me->addr[p].ss_family)
 				continue;
-			tx = malloc(sizeof(*tx));
+			tx = cluster_tx_get();
 			if (!tx)
 				return;
 			/* every packet its own seq: replay checks per packet */
@@ -208,7 +231,7 @@ static void cluster_send(void)
 			if (n < 0) {
 				log_crit("heartbeat does not fit in %d bytes",
 					 HB_MSG_MAX);
-				free(tx);
+				tx->busy = false;
 				return;
 			}
 			memcpy(&tx->to, &to->addr[p], sizeof(tx->to));
@@ -266,6 +289,18 @@ static void cluster_reject(int i, int path, const char *why)
 		  (unsigned long long)mr->rejected);
 }
 
+/*
+ * A new version of a cluster-wide request. Wall-clock seconds keep a
+ * request made on a freshly restarted daemon newer than the ones the
+ * others remember; +1 keeps quick successive requests ordered.
+ */
+static uint32_t cluster_next_ver(uint32_t old)
+{
+	uint32_t now = (uint32_t)(loop_wall() / 1000);
+
+	return now > old ? now : old + 1;
+}
+
 /* Adopt newer cluster-wide requests carried by any member. */
 static void cluster_merge(const struct hb_msg *m)
 {
@@ -306,8 +341,9 @@ static void cluster_receive(int path, const struct sockaddr_storage *from,
 		if (!cluster_unknown_log ||
 		    now - cluster_unknown_log >= CLUSTER_REJECT_LOG_MS) {
 			cluster_unknown_log = now;
+			conf_addr_text(from, addr, sizeof(addr));
 			log_warnx("ignored packet on path %d from %s: not a member's address on this path",
-				  path, conf_addr_text(from, addr, sizeof(addr)));
+				  path, addr);
 		}
 		return;
 	}
@@ -430,8 +466,8 @@ static void cluster_liveness(uint64_t now)
 			continue;
 		for (p = 0; p < cfg->members[i].naddrs; p++) {
 			struct hb_path_rt *pr = &mr->path[p];
-			bool up = pr->last_rx &&
-				  now - pr->last_rx < (uint64_t)cfg->deadtime_ms;
+			uint64_t dead = cfg->deadtime_ms;
+			bool up = pr->last_rx && now - pr->last_rx < dead;
 			char name[16];
 
 			if (up != pr->up) {
@@ -493,6 +529,11 @@ static void cluster_fsm_input(struct fsm_in *in, uint64_t now)
 	if (!pr->heard)
 		gone_after += cfg->deadtime_ms;
 	in->peer_gone = !pr->alive && now - pr->dead_since >= gone_after;
+	for (i = 0; i < cfg->nmembers; i++) {
+		if (i != hbd.me && i != hbd.peer && hbd.m[i].alive &&
+		    (hbd.m[i].last.alive & (1u << hbd.peer)))
+			in->peer_seen_elsewhere = true;
+	}
 	in->quorum = hbd.quorum;
 	in->peer_quorum = pm->flags & HB_NF_QUORUM;
 	in->me_standby = hbd.standby & (1u << hbd.me);
@@ -510,6 +551,7 @@ static void cluster_fsm_input(struct fsm_in *in, uint64_t now)
 		gi->mine = g->state;
 		gi->my_held = group_holds(i);
 		gi->my_uptodate = g->uptodate;
+		gi->my_probed = g->probed;
 		gi->peers = known ? mg->state : HB_G_STOPPED;
 		gi->peer_held = known && (mg->flags & HB_GF_HELD);
 		gi->peer_uptodate = known && (mg->flags & HB_GF_UPTODATE);
@@ -540,7 +582,7 @@ static void cluster_decide(uint64_t now)
 		}
 		if (out.clear_move[i]) {
 			g->move_to = HB_NOBODY;
-			g->move_ver++;
+			g->move_ver = cluster_next_ver(g->move_ver);
 		}
 	}
 	if (out.action == FSM_START)
@@ -571,6 +613,29 @@ static void cluster_check_leave(uint64_t now)
 		hbd.done = true;
 }
 
+/*
+ * Answer the CLI once this node knows enough: a first disk state for each
+ * group, and the peer's view (or a dead time without it). Until then
+ * requests wait in the socket's backlog.
+ */
+static void cluster_check_ready(uint64_t now)
+{
+	bool heard = false;
+	int i;
+
+	for (i = 0; i < hbd.cfg->ngroups && !hbd.witness; i++) {
+		if (!hbd.g[i].probed)
+			return;
+	}
+	for (i = 0; i < hbd.cfg->nmembers; i++)
+		heard |= i != hbd.me && hbd.m[i].heard &&
+			 (hbd.witness || i == hbd.peer);
+	if (!heard && now - hbd.start < (uint64_t)hbd.cfg->deadtime_ms)
+		return;
+	hbd.ready = true;
+	ctl_ready();
+}
+
 void cluster_tick(void)
 {
 	uint64_t now = loop_now();
@@ -583,6 +648,8 @@ void cluster_tick(void)
 			group_tick(i);
 	}
 	proc_tick();
+	if (!hbd.ready)
+		cluster_check_ready(now);
 	if (now >= hbd.next_send) {
 		hbd.next_send = now + hbd.cfg->interval_ms;
 		cluster_send();
@@ -678,7 +745,7 @@ int cluster_switchover(int group, int to, char *err, size_t len)
 		return -1;
 	}
 	g->move_to = to;
-	g->move_ver++;
+	g->move_ver = cluster_next_ver(g->move_ver);
 	hb_event("switchover", cfg->groups[group].name, cfg->members[to].name,
 		 cluster_name(owner), cfg->members[to].name, "requested");
 	return 0;
@@ -699,7 +766,7 @@ int cluster_standby(int node, bool on, char *err, size_t len)
 		return -1;
 	}
 	hbd.standby ^= 1u << node;
-	hbd.standby_ver++;
+	hbd.standby_ver = cluster_next_ver(hbd.standby_ver);
 	hb_event("standby", NULL, cfg->members[node].name,
 		 on ? "online" : "standby", on ? "standby" : "online",
 		 "requested");

@@ -234,7 +234,8 @@ static int conf_statement(struct conf_parser *cp, bool in_block)
 
 /* ---- values ---- */
 
-static int conf_want(struct conf_parser *cp, int min, int max, const char *usage)
+static int conf_want(struct conf_parser *cp, int min, int max,
+		     const char *usage)
 {
 	if (cp->end != TOK_SEMI)
 		return conf_error(cp, cp->stmt_line,
@@ -322,6 +323,8 @@ static int conf_port(struct conf_parser *cp, const char *s, int *out)
 static int conf_sockaddr(struct conf_parser *cp, const char *s,
 			 struct sockaddr_storage *ss, socklen_t *len)
 {
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
 	char host[INET6_ADDRSTRLEN + 2];
 	const char *colon = strrchr(s, ':');
 	const char *port = NULL;
@@ -359,18 +362,13 @@ static int conf_sockaddr(struct conf_parser *cp, const char *s,
 	}
 	if (port && conf_port(cp, port, &portnum))
 		return -1;
-	if (inet_pton(AF_INET, host, &((struct sockaddr_in *)ss)->sin_addr) == 1) {
-		struct sockaddr_in *sin = (struct sockaddr_in *)ss;
-
+	if (inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
 		sin->sin_family = AF_INET;
 		sin->sin_port = htons(portnum);
 		*len = sizeof(*sin);
 		return 0;
 	}
-	if (inet_pton(AF_INET6, host,
-		      &((struct sockaddr_in6 *)ss)->sin6_addr) == 1) {
-		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
-
+	if (inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
 		sin6->sin6_family = AF_INET6;
 		sin6->sin6_port = htons(portnum);
 		*len = sizeof(*sin6);
@@ -784,7 +782,7 @@ static int conf_finish(struct conf_parser *cp)
 		struct hb_member *m = &cfg->members[i];
 
 		for (j = 0; j < m->naddrs; j++) {
-			struct sockaddr_in *sin = (struct sockaddr_in *)&m->addr[j];
+			struct sockaddr_in *sin = (void *)&m->addr[j];
 
 			/* same offset for sin6_port */
 			if (!sin->sin_port)

@@ -21,10 +21,10 @@
 #include "twinhb.h"
 
 #define CTL_MAX_CLIENTS		64
-#define CTL_EVENT_BACKLOG	(256 * 1024)	/* unsent bytes per watcher */
+#define CTL_EVENT_BACKLOG	(256 * 1024)	/* unsent bytes, per watcher */
 
-#define ctl_of(op, member) \
-	((struct ctl_client *)((char *)(op) - offsetof(struct ctl_client, member)))
+#define ctl_of(op, member) ((struct ctl_client *)((char *)(op) - \
+				 offsetof(struct ctl_client, member)))
 
 struct ctl_client {
 	struct loop_op rx, tx;	/* a watcher has both in flight */
@@ -319,8 +319,13 @@ int ctl_start(const char *path)
 		close(ctl_fd);
 		return -1;
 	}
-	ctl_arm_accept();
 	return 0;
+}
+
+void ctl_ready(void)
+{
+	if (ctl_fd >= 0)
+		ctl_arm_accept();
 }
 
 void ctl_stop(void)

@@ -15,7 +15,10 @@
  *    announces the same target and has acknowledged our announcement, so
  *    two nodes never start a group on stale views of each other.
  *  - When the peer is gone (silent for deadtime + takeover-delay) a node
- *    with quorum starts the groups it is able to run.
+ *    with quorum starts the groups it is able to run, unless a witness it
+ *    hears still hears the peer: then only the link between the two nodes
+ *    is down, or this node is just back from a partition, and the peer
+ *    keeps what it runs.
  * Only one transition runs at a time, so groups move in config order.
  */
 #include <string.h>
@@ -76,6 +79,12 @@ static enum fsm_who fsm_target(const struct fsm_in *in,
 		return FSM_ME;
 	if (peer_active)
 		return FSM_PEER;
+	/*
+	 * Until we know our own disk state we cannot tell whether we are
+	 * able: naming the peer then would hand it a group we should run.
+	 */
+	if (!g->my_probed)
+		return FSM_NONE;
 	if (g->move_to != FSM_NONE && fsm_able(in, g, g->move_to))
 		return g->move_to;
 	if (fsm_able(in, g, g->preferred))
@@ -120,7 +129,8 @@ static const char *fsm_start_reason(const struct fsm_in *in,
 			return NULL;
 		return "peer agrees this node runs the group";
 	}
-	if (!in->peer_gone)
+	/* cut off from the peer only, or back from a partition */
+	if (!in->peer_gone || in->peer_seen_elsewhere)
 		return NULL;
 	return "peer is dead and this node has quorum";
 }

@@ -32,6 +32,7 @@ struct fsm_group_in {
 	enum hb_gstate mine;
 	bool my_held;		/* resources held here, even when FAILED */
 	bool my_uptodate;
+	bool my_probed;		/* my disk state was read at least once */
 	enum hb_gstate peers;	/* as last announced; only if peer_alive */
 	bool peer_held;
 	bool peer_uptodate;
@@ -44,6 +45,7 @@ struct fsm_group_in {
 struct fsm_in {
 	bool peer_alive;	/* a path heard the peer within deadtime */
 	bool peer_gone;		/* silent for deadtime + takeover-delay */
+	bool peer_seen_elsewhere;	/* a witness we hear still hears it */
 	bool quorum;		/* this node has quorum */
 	bool peer_quorum;	/* the peer says it has quorum */
 	bool me_standby, peer_standby;

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "disk.h"
 #include "log.h"
 #include "loop.h"
 #include "proc.h"
@@ -157,40 +158,6 @@ static enum group_result group_run(int i, const struct hb_cmd *cmd,
 	return STEP_WAIT;
 }
 
-/*
- * The local disk state in `twinadm status --json RES` output: the first
- * string value of a "disk" (or "disk-state", "disk_state") key, so
- * "peer-disk" is not taken for it.
- */
-static bool group_parse_disk(const char *json, char *out, size_t len)
-{
-	static const char *const keys[] = {
-		"\"disk\"", "\"disk-state\"", "\"disk_state\"",
-	};
-	const char *best = NULL, *p, *end;
-	unsigned int k;
-
-	for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
-		p = strstr(json, keys[k]);
-		if (p && (!best || p < best))
-			best = p + strlen(keys[k]);
-	}
-	if (!best)
-		return false;
-	p = best + strspn(best, " \t\r\n");
-	if (*p++ != ':')
-		return false;
-	p += strspn(p, " \t\r\n");
-	if (*p++ != '"')
-		return false;
-	end = strchr(p, '"');
-	if (!end || (size_t)(end - p) >= len)
-		return false;
-	memcpy(out, p, end - p);
-	out[end - p] = '\0';
-	return true;
-}
-
 static void group_note_disk(int i, int status, const char *out)
 {
 	struct hb_group_rt *g = &hbd.g[i];
@@ -198,10 +165,11 @@ static void group_note_disk(int i, int status, const char *out)
 	bool was = g->uptodate;
 
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
-	    !group_parse_disk(out, disk, sizeof(disk)))
+	    disk_state_parse(out, disk, sizeof(disk)))
 		snprintf(disk, sizeof(disk), "unknown");
 	memcpy(g->disk, disk, sizeof(disk));
 	g->uptodate = !strcmp(disk, "UpToDate");
+	g->probed = true;
 	if (was != g->uptodate)
 		hb_event("disk", group_conf(i)->name,
 			 hbd.cfg->members[hbd.me].name,
@@ -629,6 +597,7 @@ void group_tick(int i)
 
 	if (!cg->has_resource) {
 		g->uptodate = true;	/* nothing replicated to wait for */
+		g->probed = true;
 		snprintf(g->disk, sizeof(g->disk), "none");
 	} else if (!g->probe && now >= g->probe_next && hbd.busy != i) {
 		char *argv[HB_MAX_ARGS + 4];

@@ -91,6 +91,7 @@ int msg_encode(const struct hb_msg *m, const void *key, size_t keylen,
 	msg_put_uint(&w, m->time_ms, 8);
 	msg_put_uint(&w, m->fingerprint, 4);
 	msg_put_uint(&w, m->flags, 1);
+	msg_put_uint(&w, m->alive, 1);
 	msg_put_uint(&w, m->standby, 1);
 	msg_put_uint(&w, m->standby_ver, 4);
 	msg_put_uint(&w, m->nacks, 1);
@@ -155,6 +156,7 @@ int msg_decode(const uint8_t *buf, size_t len, const void *key,
 	m->time_ms = msg_get_uint(&r, 8);
 	m->fingerprint = msg_get_uint(&r, 4);
 	m->flags = msg_get_uint(&r, 1);
+	m->alive = msg_get_uint(&r, 1);
 	m->standby = msg_get_uint(&r, 1);
 	m->standby_ver = msg_get_uint(&r, 4);
 	m->nacks = msg_get_uint(&r, 1);

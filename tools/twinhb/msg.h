@@ -8,7 +8,8 @@
  *
  *	u32 magic "TWHB"  u8 version  u8 name_len  name[name_len]
  *	u8 boot_id[16]    u64 seq     u64 time_ms (CLOCK_REALTIME)
- *	u32 fingerprint   u8 flags    u8 standby (bit per member) u32 standby_ver
+ *	u32 fingerprint   u8 flags    u8 alive (bit per member, sender's view)
+ *	u8 standby (bit per member)   u32 standby_ver
  *	u8 nacks  { u64 ack }[nacks]          highest seq received per member
  *	u8 ngroups { u8 state u8 flags u8 target u8 move_to u32 move_ver }[ngroups]
  *	u8 mac[32]
@@ -65,6 +66,7 @@ struct hb_msg {
 	uint64_t time_ms;
 	uint32_t fingerprint;
 	uint8_t flags;		/* HB_NF_* */
+	uint8_t alive;		/* bit i: the sender hears member i */
 	uint8_t standby;	/* bit i: member i is in standby */
 	uint32_t standby_ver;
 	uint8_t nacks;

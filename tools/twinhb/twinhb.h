@@ -49,6 +49,7 @@ struct hb_group_rt {
 	uint64_t since;		/* loop_wall() of the last state change */
 	/* twin resource disk state, from twinadm status probes */
 	bool uptodate;
+	bool probed;		/* disk state read at least once */
 	char disk[32];
 	uint64_t probe_next;
 	struct proc *probe;
@@ -87,6 +88,7 @@ struct hb_daemon {
 	bool quorum;
 	int votes;		/* members alive, me included */
 	int busy;		/* group in transition, or -1 */
+	bool ready;		/* the control socket answers */
 	bool leaving;		/* SIGTERM: release everything, then exit */
 	bool done;		/* leave the loop */
 };
@@ -114,6 +116,7 @@ bool group_holds(int i);
 
 /* ctl.c */
 int ctl_start(const char *path);
+void ctl_ready(void);
 void ctl_stop(void);
 void ctl_broadcast(const char *line);
 

@@ -21,6 +21,7 @@ struct imap_alex {
 	enum imap_atok_type type;
 	char special;
 	struct imap_buf text;	/* the token's text, unquoted */
+	struct imap_buf comment; /* the last comment seen, for "a@b (Name)" */
 };
 
 static void imap_alex_skip(struct imap_alex *l)
@@ -30,15 +31,22 @@ static void imap_alex_skip(struct imap_alex *l)
 	for (; l->p < l->end; l->p++) {
 		char c = *l->p;
 
-		if (c == '(')
-			depth++;
-		else if (c == ')')
-			depth = depth ? depth - 1 : 0;
-		else if (c == '\\' && depth && l->p + 1 < l->end)
-			l->p++;
-		else if (!depth && c != ' ' && c != '\t' && c != '\r' &&
-			 c != '\n')
+		if (c == '(') {
+			if (!depth++)
+				imap_buf_reset(&l->comment);
+			else
+				imap_buf_addc(&l->comment, c);
+		} else if (c == ')' && depth) {
+			if (--depth)
+				imap_buf_addc(&l->comment, c);
+		} else if (depth) {
+			if (c == '\\' && l->p + 1 < l->end)
+				c = *++l->p;
+			if (c != '\r' && c != '\n')
+				imap_buf_addc(&l->comment, c);
+		} else if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
 			break;
+		}
 	}
 }
 
@@ -102,7 +110,7 @@ static void imap_write_nstr_or(struct imap_buf *b, const struct imap_buf *s,
 			       const char *missing)
 {
 	if (s->len)
-		imap_write_string(b, s->data, s->len);
+		imap_write_unescaped(b, s->data, s->len);
 	else if (missing)
 		imap_write_strz(b, missing);
 	else
@@ -200,6 +208,7 @@ static unsigned int imap_parse_addresses(struct imap_alex *l,
 			continue;
 		}
 		imap_addr_bufs_reset(a);
+		imap_buf_reset(&l->comment);
 		words = false;
 		while (imap_alex_is_word(l) || imap_alex_is(l, '>')) {
 			if (imap_alex_is_word(l)) {
@@ -222,8 +231,9 @@ static unsigned int imap_parse_addresses(struct imap_alex *l,
 		} else if (imap_alex_is(l, ':') && !in_group) {
 			/* group: (NIL NIL "name" NIL) members (NIL...) */
 			imap_buf_adds(out, "(NIL NIL ");
-			imap_write_string(out, a->phrase.data ? a->phrase.data
-					  : "", a->phrase.len);
+			imap_write_unescaped(out, a->phrase.data ?
+					     a->phrase.data : "",
+					     a->phrase.len);
 			imap_buf_adds(out, " NIL)");
 			n += 1 + imap_parse_addresses(l, a, out, true);
 			imap_buf_adds(out, "(NIL NIL NIL NIL)");
@@ -233,7 +243,8 @@ static unsigned int imap_parse_addresses(struct imap_alex *l,
 		} else if (imap_alex_is(l, '@')) {
 			imap_alex_next(l);
 			imap_alex_collect(l, &a->host);
-			imap_write_addr(out, &imap_no_text, &imap_no_text,
+			/* "user@host (Real Name)": the comment names it */
+			imap_write_addr(out, &l->comment, &imap_no_text,
 					&a->local, &a->host);
 			n++;
 		} else if (words) {
@@ -252,7 +263,7 @@ void imap_write_address_list(struct imap_buf *b, const char *value,
 			     size_t len)
 {
 	struct imap_alex l = { value, value + len, IMAP_ATOK_END, 0,
-			       IMAP_BUF_INIT };
+			       IMAP_BUF_INIT, IMAP_BUF_INIT };
 	struct imap_addr_bufs a = { IMAP_BUF_INIT, IMAP_BUF_INIT,
 				    IMAP_BUF_INIT, IMAP_BUF_INIT,
 				    IMAP_BUF_INIT };
@@ -269,6 +280,7 @@ void imap_write_address_list(struct imap_buf *b, const char *value,
 		b->failed = true;
 	imap_buf_free(&out);
 	imap_buf_free(&l.text);
+	imap_buf_free(&l.comment);
 	imap_buf_free(&a.phrase);
 	imap_buf_free(&a.local);
 	imap_buf_free(&a.route);
@@ -289,6 +301,39 @@ static const char *const imap_env_names[IMAP_ENV_COUNT] = {
 	"In-Reply-To", "Message-ID",
 };
 
+/* The raw value: blanks after the colon and the final line end dropped. */
+static void imap_envelope_value(const struct imap_header_field *f,
+				const char **v, size_t *len)
+{
+	*v = f->value;
+	*len = f->value_len;
+	while (*len && (**v == ' ' || **v == '\t')) {
+		(*v)++;
+		(*len)--;
+	}
+	if (*len && (*v)[*len - 1] == '\n')
+		(*len)--;
+	if (*len && (*v)[*len - 1] == '\r')
+		(*len)--;
+}
+
+/*
+ * Unfold as Dovecot does: line breaks go; a space stands in for one only
+ * when the next line does not start with white space.
+ */
+static void imap_envelope_unfold(const char *v, size_t len,
+				 struct imap_buf *out)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (v[i] != '\r' && v[i] != '\n')
+			imap_buf_addc(out, v[i]);
+		else if (i + 1 < len && !strchr(" \t\r\n", v[i + 1]))
+			imap_buf_addc(out, ' ');
+	}
+}
+
 static bool imap_env_is_address(unsigned int i)
 {
 	return i >= IMAP_ENV_FROM && i <= IMAP_ENV_BCC;
@@ -302,15 +347,17 @@ void imap_write_envelope(struct imap_buf *b, const char *msg,
 	struct imap_header_iter it;
 	struct imap_header_field f;
 	struct imap_buf v = IMAP_BUF_INIT;
-	size_t from_start = 0, from_len = 0;
+	size_t from_start = 0, from_len = 0, raw_len = 0;
+	const char *raw = NULL;
 	unsigned int i;
 
 	imap_header_iter_init(&it, msg + part->hdr_off, part->hdr_size);
 	while (imap_header_next(&it, &f)) {
 		for (i = 0; i < IMAP_ENV_COUNT; i++) {
-			if (!have[i] && f.name_len == strlen(imap_env_names[i])
-			    && !strncasecmp(f.name, imap_env_names[i],
-					    f.name_len)) {
+			/* a repeated field: the last wins, as in Dovecot */
+			if (f.name_len == strlen(imap_env_names[i]) &&
+			    !strncasecmp(f.name, imap_env_names[i],
+					 f.name_len)) {
 				found[i] = f;
 				have[i] = true;
 			}
@@ -321,12 +368,21 @@ void imap_write_envelope(struct imap_buf *b, const char *msg,
 		if (i)
 			imap_buf_addc(b, ' ');
 		imap_buf_reset(&v);
-		if (have[i])
-			imap_header_unfold(found[i].value, found[i].value_len,
-					   &v);
+		if (have[i]) {
+			imap_envelope_value(&found[i], &raw, &raw_len);
+			imap_envelope_unfold(raw, raw_len, &v);
+		}
+		if (i == IMAP_ENV_SUBJECT && have[i]) {
+			/* the subject is for humans: white space tidied */
+			imap_write_human_string(b, raw, raw_len);
+			continue;
+		}
 		if (!imap_env_is_address(i)) {
-			imap_write_nstring(b, have[i] ? imap_buf_str(&v) : NULL,
-					   v.len);
+			if (have[i])
+				imap_write_unescaped(b, imap_buf_str(&v),
+						     v.len);
+			else
+				imap_buf_adds(b, "NIL");
 			continue;
 		}
 		if ((i == IMAP_ENV_SENDER || i == IMAP_ENV_REPLY_TO) &&

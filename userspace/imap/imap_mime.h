@@ -11,10 +11,12 @@
  *
  * Lines may end in CRLF (what IMAP counts sizes in; the store keeps that
  * form) or in a bare LF.  Sizes and line counts are of the bytes as stored.
- * Malformed input never fails: a multipart without parts gets one empty
- * text/plain part, an unterminated header ends the part, missing close
- * delimiters end at the enclosing boundary, nesting is cut at
- * IMAP_MIME_MAX_DEPTH and parts beyond IMAP_MIME_MAX_PARTS are not split.
+ * Delimiters match by prefix (RFC 2046 5.1.1), innermost boundary first.
+ * Sizes, line counts and part boundaries follow Dovecot 2.3 byte for byte
+ * (tests/fuzz/dovecot-diff.sh checks it).  Malformed input never fails: a
+ * multipart without parts gets one empty text/plain part, a missing close
+ * delimiter ends the part at the enclosing one, nesting is cut at
+ * IMAP_MIME_MAX_DEPTH and parts beyond IMAP_MIME_MAX_PARTS are skipped.
  */
 #ifndef TWIN_IMAP_MIME_H
 #define TWIN_IMAP_MIME_H
@@ -28,7 +30,7 @@
 #define IMAP_MIME_MAX_PARTS	10000
 
 struct imap_mime_param {
-	char *name;		/* lower case */
+	char *name;		/* as written; RFC 2231 parts joined */
 	char *value;
 };
 
@@ -61,8 +63,7 @@ struct imap_mime_part {
 };
 
 struct imap_mime {
-	const char *data;		/* valid during imap_mime_parse() */
-	size_t size;
+	size_t size;			/* of the message parsed */
 	struct imap_mime_part *root;	/* the message itself */
 	unsigned int n_parts;
 };

@@ -43,6 +43,7 @@ struct imap_parser {
 	size_t line_total;		/* non-literal bytes of this command */
 	bool first_segment;
 	bool skipping;			/* bad command: read to its end */
+	bool raw_line;			/* imap_parser_line_mode() */
 
 	char *tag;
 	char *command;
@@ -149,6 +150,7 @@ void imap_parser_reset(struct imap_parser *p)
 	p->line_total = 0;
 	p->first_segment = true;
 	p->skipping = false;
+	p->raw_line = false;
 	p->tag = NULL;
 	p->command = NULL;
 	memset(&p->root, 0, sizeof(p->root));
@@ -480,6 +482,22 @@ static enum imap_seg_result imap_parse_segment(struct imap_parser *p,
 	return IMAP_SEG_END;
 }
 
+/* Line mode: the whole line is one string argument. */
+static enum imap_seg_result imap_parse_raw_line(struct imap_parser *p,
+						const char *s, size_t len)
+{
+	struct imap_arg *a = imap_parser_new_arg(p);
+
+	if (!a)
+		return imap_parser_fail(p, "Out of memory", true);
+	a->type = IMAP_ARG_STRING;
+	a->len = len;
+	a->v.str = imap_arena_strdup(p, s, len);
+	if (!a->v.str)
+		return imap_parser_fail(p, "Out of memory", true);
+	return IMAP_SEG_END;
+}
+
 /*
  * A bad command is read to its end: if a segment ends with a LITERAL+
  * announcement, its payload and the following segment still belong to it.
@@ -519,7 +537,9 @@ static enum imap_parse_result imap_parser_segment_done(struct imap_parser *p)
 	if (len && s[len - 1] == '\r')
 		len--;
 
-	if (p->skipping) {
+	if (p->raw_line) {
+		r = imap_parse_raw_line(p, s, len);
+	} else if (p->skipping) {
 		r = IMAP_SEG_ERROR;
 	} else {
 		r = imap_parse_segment(p, s, len);
@@ -647,6 +667,11 @@ enum imap_parse_result imap_parser_feed(struct imap_parser *p,
 	}
 	*consumed = i;
 	return IMAP_PARSE_NEED_MORE;
+}
+
+void imap_parser_line_mode(struct imap_parser *p)
+{
+	p->raw_line = true;
 }
 
 /* ---- accessors ---- */

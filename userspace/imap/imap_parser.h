@@ -73,6 +73,14 @@ enum imap_parse_result imap_parser_feed(struct imap_parser *p,
 					const void *data, size_t len,
 					size_t *consumed);
 
+/*
+ * Read the next line as it is, for AUTHENTICATE responses and IDLE's
+ * "DONE": DONE then gives no tag or command and one IMAP_ARG_STRING
+ * argument, the line without its CRLF.  The line limit applies; literals
+ * are not interpreted.  imap_parser_reset() ends the mode.
+ */
+void imap_parser_line_mode(struct imap_parser *p);
+
 /* Valid after DONE (tag also after a non-fatal ERROR, if it was read). */
 const char *imap_parser_tag(const struct imap_parser *p);
 const char *imap_parser_command(const struct imap_parser *p);

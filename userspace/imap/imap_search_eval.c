@@ -240,7 +240,10 @@ static int imap_eval_text(struct imap_search_eval *e,
 	return imap_contains(&e->hdr, k->folded);
 }
 
-/* The day of the Date: header, in its own zone; else the internal date. */
+/*
+ * The day of the Date: header, in its own zone.  Without a valid one the
+ * message counts as sent on 1-Jan-1970, as in Dovecot.
+ */
 static int imap_eval_sent_day(struct imap_search_eval *e, int64_t *day)
 {
 	struct imap_buf v = IMAP_BUF_INIT;
@@ -255,8 +258,7 @@ static int imap_eval_sent_day(struct imap_search_eval *e, int64_t *day)
 		    imap_rfc5322_date_parse(imap_buf_str(&v), &t, &tz) == 0) {
 			e->sent_day = imap_day_of(t, tz);
 		} else {
-			e->sent_day = imap_day_of(e->msg->internal_date,
-						  e->msg->internal_tz);
+			e->sent_day = 0;
 		}
 		imap_buf_free(&v);
 	}

@@ -268,13 +268,16 @@ void imap_fetch_body_write_name(struct imap_buf *b,
 /*
  * Walk the part numbers.  *is_msg tells whether the result is a message
  * (the root, or the content of a message/rfc822 part) rather than a body
- * part; only a message has a part "1" that is its own body.
+ * part.  A part that is not multipart has one part "1", itself (its body),
+ * but only one level deep: like Dovecot, "1.1" of a single-part message
+ * does not exist.
  */
 static const struct imap_mime_part *
 imap_section_find(const struct imap_mime *m, const struct imap_section *s,
 		  bool *is_msg)
 {
 	const struct imap_mime_part *p = m->root, *c;
+	bool stayed = false;
 	unsigned int i, k;
 
 	*is_msg = true;
@@ -282,8 +285,9 @@ imap_section_find(const struct imap_mime *m, const struct imap_section *s,
 		if (!*is_msg && p->is_message) {
 			p = p->message;
 			*is_msg = true;
+			stayed = false;
 		}
-		if (p->is_multipart) {
+		if (p->is_multipart && !stayed) {
 			c = p->children;
 			for (k = 1; c && k < s->parts[i]; k++)
 				c = c->next;
@@ -291,11 +295,12 @@ imap_section_find(const struct imap_mime *m, const struct imap_section *s,
 				return NULL;
 			p = c;
 			*is_msg = false;
-		} else if (!*is_msg || s->parts[i] != 1) {
-			return NULL;
-		} else {
-			*is_msg = false;	/* now the body part "1" */
+			continue;
 		}
+		if (s->parts[i] != 1 || stayed)
+			return NULL;
+		stayed = true;
+		*is_msg = false;
 	}
 	return p;
 }
@@ -309,6 +314,17 @@ static bool imap_field_listed(const struct imap_section *s, const char *name,
 		if (strlen(s->fields[i]) == len &&
 		    !strncasecmp(s->fields[i], name, len))
 			return true;
+	}
+	return false;
+}
+
+static bool imap_header_has_end(const char *h, size_t len)
+{
+	if (len && h[len - 1] == '\n') {
+		len--;
+		if (len && h[len - 1] == '\r')
+			len--;
+		return len == 0 || h[len - 1] == '\n';
 	}
 	return false;
 }
@@ -331,7 +347,9 @@ static void imap_section_fields_fetch(const char *msg,
 		if (f.raw[f.raw_len - 1] != '\n')
 			imap_buf_adds(&out->buf, "\r\n");
 	}
-	imap_buf_adds(&out->buf, "\r\n");
+	/* the empty line, if the header ends with one (as Dovecot) */
+	if (imap_header_has_end(msg + p->hdr_off, p->hdr_size))
+		imap_buf_adds(&out->buf, "\r\n");
 	out->data = imap_buf_str(&out->buf);
 	out->len = out->buf.len;
 }
@@ -366,9 +384,11 @@ int imap_section_fetch(const char *msg, const struct imap_mime *m,
 	default:
 		break;
 	}
-	/* HEADER, HEADER.FIELDS(.NOT), TEXT: of the message in the part */
+	/* HEADER, HEADER.FIELDS(.NOT), TEXT: of a message only */
 	if (!is_msg && p->is_message)
 		p = p->message;
+	else if (!is_msg)
+		return -1;
 	switch (s->text) {
 	case IMAP_SECTION_HEADER:
 		out->data = msg + p->hdr_off;

@@ -5,8 +5,11 @@
  *
  * Part numbers follow RFC 3501: a message that is not multipart has one
  * part, "1", its body; the parts of a message/rfc822 part are those of the
- * message it holds.  HEADER/TEXT on a part that is not a message give that
- * part's own MIME header/body, as Dovecot does.
+ * message it holds.  As in Dovecot, "1" below any single part is that part
+ * (once: "1.1" of a single-part message does not exist), HEADER, TEXT and
+ * HEADER.FIELDS exist only for the message and message/rfc822 parts, and
+ * a part that does not exist reads as "".  These rules, and every byte
+ * of output, were checked against Dovecot 2.3.19 on a corpus of messages.
  */
 #ifndef TWIN_IMAP_SECTION_H
 #define TWIN_IMAP_SECTION_H

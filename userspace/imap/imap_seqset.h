@@ -35,8 +35,7 @@ struct imap_seqset {
 void imap_seqset_init(struct imap_seqset *s);
 void imap_seqset_free(struct imap_seqset *s);
 
-/* Parse "1:*,2,4:7"; 0 on success, -1 with *err set (no allocation
- * failure message is more precise than "Out of memory"). */
+/* Parse "1:*,2,4:7"; 0 on success, -1 with *err set. */
 int imap_seqset_parse(struct imap_seqset *s, const char *str,
 		      const char **err);
 

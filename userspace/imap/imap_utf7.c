@@ -112,6 +112,28 @@ static bool imap_is_direct(uint32_t c)
 	return c >= 0x20 && c <= 0x7e;
 }
 
+/* Append one UTF-16 unit to the base64 bit stream. */
+static void imap_utf7_put_unit(uint32_t unit, uint32_t *bits,
+			       unsigned int *nbits, struct imap_buf *out)
+{
+	*bits = (*bits << 16) | unit;
+	*nbits += 16;
+	while (*nbits >= 6) {
+		*nbits -= 6;
+		imap_buf_addc(out, imap_b64[(*bits >> *nbits) & 0x3f]);
+	}
+	*bits &= (1u << *nbits) - 1;
+}
+
+/* Flush the leftover bits (zero padded) and close the run with "-". */
+static void imap_utf7_end_run(uint32_t bits, unsigned int nbits,
+			      struct imap_buf *out)
+{
+	if (nbits)
+		imap_buf_addc(out, imap_b64[(bits << (6 - nbits)) & 0x3f]);
+	imap_buf_addc(out, '-');
+}
+
 int imap_utf8_to_utf7(const char *utf8, struct imap_buf *out)
 {
 	const unsigned char *p = (const unsigned char *)utf8;
@@ -127,14 +149,9 @@ int imap_utf8_to_utf7(const char *utf8, struct imap_buf *out)
 		p += n;
 		len -= n;
 		if (imap_is_direct(cp)) {
-			if (in_b64) {
-				if (nbits)
-					imap_buf_addc(out, imap_b64[
-						(bits << (6 - nbits)) & 0x3f]);
-				imap_buf_addc(out, '-');
-				in_b64 = false;
-				nbits = 0;
-			}
+			if (in_b64)
+				imap_utf7_end_run(bits, nbits, out);
+			in_b64 = false;
 			if (cp == '&')
 				imap_buf_adds(out, "&-");
 			else
@@ -145,36 +162,42 @@ int imap_utf8_to_utf7(const char *utf8, struct imap_buf *out)
 			imap_buf_addc(out, '&');
 			in_b64 = true;
 			bits = 0;
+			nbits = 0;
 		}
-		{
-			uint32_t units[2];
-			int k, nu = 1;
+		if (cp >= 0x10000) {
+			cp -= 0x10000;
+			imap_utf7_put_unit(0xd800 | (cp >> 10), &bits, &nbits,
+					   out);
+			imap_utf7_put_unit(0xdc00 | (cp & 0x3ff), &bits, &nbits,
+					   out);
+		} else {
+			imap_utf7_put_unit(cp, &bits, &nbits, out);
+		}
+	}
+	if (in_b64)
+		imap_utf7_end_run(bits, nbits, out);
+	return 0;
+}
 
-			if (cp >= 0x10000) {
-				cp -= 0x10000;
-				units[0] = 0xd800 | (cp >> 10);
-				units[1] = 0xdc00 | (cp & 0x3ff);
-				nu = 2;
-			} else {
-				units[0] = cp;
-			}
-			for (k = 0; k < nu; k++) {
-				bits = (bits << 16) | units[k];
-				nbits += 16;
-				while (nbits >= 6) {
-					nbits -= 6;
-					imap_buf_addc(out,
-						imap_b64[(bits >> nbits) & 0x3f]);
-				}
-				bits &= (1u << nbits) - 1;
-			}
-		}
+/* One decoded UTF-16 unit; *high holds a pending high surrogate. */
+static int imap_utf7_unit(uint32_t u, uint32_t *high, struct imap_buf *out)
+{
+	if (*high) {
+		if (u < 0xdc00 || u > 0xdfff)
+			return -1;
+		imap_utf8_encode(0x10000 + ((*high - 0xd800) << 10) +
+				 (u - 0xdc00), out);
+		*high = 0;
+		return 0;
 	}
-	if (in_b64) {
-		if (nbits)
-			imap_buf_addc(out, imap_b64[(bits << (6 - nbits)) & 0x3f]);
-		imap_buf_addc(out, '-');
+	if (u >= 0xd800 && u <= 0xdbff) {
+		*high = u;
+		return 0;
 	}
+	/* a lone low surrogate, or ASCII that must have been plain */
+	if ((u >= 0xdc00 && u <= 0xdfff) || imap_is_direct(u))
+		return -1;
+	imap_utf8_encode(u, out);
 	return 0;
 }
 
@@ -196,28 +219,10 @@ static int imap_utf7_run(const unsigned char **pp, struct imap_buf *out)
 		if (nbits < 16)
 			continue;
 		nbits -= 16;
-		{
-			uint32_t u = (bits >> nbits) & 0xffff;
-
-			bits &= (1u << nbits) - 1;
-			any = true;
-			if (high) {
-				if (u < 0xdc00 || u > 0xdfff)
-					return -1;
-				imap_utf8_encode(0x10000 +
-					((high - 0xd800) << 10) +
-					(u - 0xdc00), out);
-				high = 0;
-			} else if (u >= 0xd800 && u <= 0xdbff) {
-				high = u;
-			} else if (u >= 0xdc00 && u <= 0xdfff) {
-				return -1;
-			} else if (imap_is_direct(u)) {
-				return -1;	/* must have been written plain */
-			} else {
-				imap_utf8_encode(u, out);
-			}
-		}
+		if (imap_utf7_unit((bits >> nbits) & 0xffff, &high, out) < 0)
+			return -1;
+		bits &= (1u << nbits) - 1;
+		any = true;
 	}
 	/* leftover bits must be zero padding of less than one unit */
 	if (!any || high || nbits >= 6 || bits != 0)

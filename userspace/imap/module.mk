@@ -1,13 +1,14 @@
 # IMAP protocol libraries: command parser, sequence sets, modified UTF-7,
 # MIME structure (BODYSTRUCTURE, ENVELOPE, BODY[section]), SEARCH and
-# response formatting.  No I/O: the server in userspace/slotd uses them.
+# response formatting.  No I/O: the IMAP server (userspace/proto) uses them.
+# Fuzzing and the Dovecot differential test: tests/fuzz/README.
 
 LIBS += imap
 imap_SRCS := $(addprefix userspace/imap/, \
 	imap_buf.c imap_parser.c imap_seqset.c imap_utf7.c imap_write.c \
-	imap_flags.c imap_date.c imap_mime.c imap_envelope.c \
-	imap_bodystructure.c imap_section.c imap_decode.c imap_search.c \
-	imap_search_eval.c)
+	imap_flags.c imap_date.c imap_mime.c imap_mime_fields.c \
+	imap_envelope.c imap_bodystructure.c imap_section.c imap_decode.c \
+	imap_search.c imap_search_eval.c)
 
 # CUnit tests, one per module
 UNIT_TESTS += test-imap-parser

@@ -220,6 +220,12 @@ vm_cleanup() {
 	local rc=$? g
 
 	trap - EXIT
+	# A test may define vm_collect G to save a live guest's logs.
+	if [ $rc -ne 0 ] && declare -F vm_collect >/dev/null; then
+		for g in $VM_GUESTS; do
+			vm_alive "$g" && vm_collect "$g" > "$VM_RESULTS/g$g.collected.log" 2>&1
+		done
+	fi
 	for g in $VM_GUESTS; do
 		vm_alive "$g" && vm_kill "$g" 2>/dev/null
 	done
