@@ -15,11 +15,12 @@
 #define SLOT_LAYOUT_FILE	"LAYOUT"	/* "twinstore-slot 1\n" */
 #define SLOT_LAYOUT_MAGIC	"twinstore-slot"
 #define SLOT_CONF_FILE		"slot.conf"
-#define SLOT_DB_DIR		"db"		/* Berkeley DB environment */
-#define SLOT_MAIL_DIR		"mail"		/* mail/<user>/<mbox id>/<uid> */
-#define SLOT_TMP_DIR		"tmp"		/* tmp/<handle>/<n> deliveries */
-#define SLOT_LOCK_GATE		"db/gate.lock"	/* serialises opens */
-#define SLOT_LOCK_USERS		"db/users.lock"	/* shared while open */
+#define SLOT_DB_DIR		"db"	/* Berkeley DB environment */
+#define SLOT_MAIL_DIR		"mail"	/* mail/<user>/<id>/<uid> */
+#define SLOT_TMP_DIR		"tmp"	/* tmp/<handle>/<n> */
+/* flock()s: opens are serialised, open handles share users.lock */
+#define SLOT_LOCK_GATE		"db/gate.lock"
+#define SLOT_LOCK_USERS		"db/users.lock"
 
 /* Databases inside SLOT_DB_DIR (all btree). */
 #define SLOT_DB_META		"meta.db"
@@ -36,7 +37,7 @@
 #define SLOT_REC_SEEN_V		1
 
 /* Password hash: scrypt parameters for new hashes. */
-#define SLOT_PW_SCRYPT		1	/* algorithm id in the user record */
+#define SLOT_PW_SCRYPT		1	/* algorithm id in users.db */
 #define SLOT_PW_SCRYPT_LOG2N	15
 #define SLOT_PW_SCRYPT_R	8
 #define SLOT_PW_SCRYPT_P	1

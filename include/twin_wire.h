@@ -65,6 +65,7 @@
  * @TWIN_P_DISCONNECT: no payload: orderly close follows
  * @TWIN_P_RS_START: struct twin_p_params: the sender starts a full resync
  *	with the receiver as target
+ * @__TWIN_P_MAX: internal: one past the last type
  */
 enum twin_pkt_type {
 	TWIN_P_HELLO = 1,

@@ -350,16 +350,19 @@ static void twin_teardown(struct twin_res *res, int err)
 	}
 }
 
-static void twin_conn_sleep(struct twin_res *res)
+/* Sleep out the rest of one connect interval that began at @start. */
+static void twin_conn_sleep(struct twin_res *res, unsigned long start)
 {
-	if (!kthread_should_stop())
-		schedule_timeout_interruptible(
-			twin_ms_to_timeo(res->nc->connect_int_ms));
+	unsigned long end = start + twin_ms_to_timeo(res->nc->connect_int_ms);
+
+	if (!kthread_should_stop() && time_before(jiffies, end))
+		schedule_timeout_interruptible(end - jiffies);
 }
 
 static int twin_conn_thread(void *arg)
 {
 	struct twin_res *res = arg;
+	unsigned long start;
 	struct socket *sock;
 	const char *why;
 	u8 fail_state;
@@ -367,10 +370,11 @@ static int twin_conn_thread(void *arg)
 
 	while (!kthread_should_stop()) {
 		twin_set_conn(res, TWIN_CONN_CONNECTING);
+		start = jiffies;
 		if (res->is_connector) {
 			sock = twin_try_connect(res);
 			if (!sock) {
-				twin_conn_sleep(res);
+				twin_conn_sleep(res, start);
 				continue;
 			}
 		} else {
@@ -386,7 +390,8 @@ static int twin_conn_thread(void *arg)
 		why = NULL;
 		err = twin_handshake(res, sock, &why, &fail_state);
 		if (err) {
-			if (why) {
+			/* log a reason once, not at every retry */
+			if (why && strcmp(why, res->last_error)) {
 				pr_warn("%s: handshake failed: %s\n",
 					res->name, why);
 				strscpy(res->last_error, why,
@@ -396,7 +401,7 @@ static int twin_conn_thread(void *arg)
 			twin_set_conn(res, err == -EINTR ?
 				      TWIN_CONN_DISCONNECTING :
 				      (enum twin_conn_state)fail_state);
-			twin_conn_sleep(res);
+			twin_conn_sleep(res, start);
 			continue;
 		}
 		twin_listen_close(res);

@@ -107,7 +107,7 @@ static void twin_res_init(struct twin_res *res, const char *name, u32 minor)
 	INIT_WORK(&res->detach_work, twin_detach_work);
 	INIT_WORK(&res->ack_work, twin_ack_work);
 	INIT_WORK(&res->state_work, twin_state_work);
-	xa_init_flags(&res->peer_reqs, XA_FLAGS_ALLOC1);
+	xa_init_flags(&res->peer_reqs, XA_FLAGS_ALLOC1 | XA_FLAGS_LOCK_IRQ);
 	INIT_LIST_HEAD(&res->active_writes);
 	INIT_LIST_HEAD(&res->active_ee);
 	INIT_LIST_HEAD(&res->done_ee);
@@ -143,7 +143,7 @@ int twin_res_create(const char *name, u32 minor, const char **why)
 	if (!res)
 		return -ENOMEM;
 	twin_res_init(res, name, minor);
-	err = bioset_init(&res->bs, 64, 0, 0);
+	err = bioset_init(&res->bs, 64, 0, BIOSET_NEED_BVECS);
 	if (err)
 		goto out_free_res;
 	res->wq = alloc_workqueue("twin_%s", WQ_MEM_RECLAIM, 0, name);
@@ -229,6 +229,10 @@ int twin_attach(struct twin_res *res, struct twin_ldev *ldev,
 	if (err)
 		goto out;
 	twin_get_state(res, &st);
+	err = -EBUSY;
+	*why = "attaching to a diskless Primary is not supported yet; demote it first";
+	if (st.role == TWIN_ROLE_PRIMARY)
+		goto out;
 	err = -EINVAL;
 	*why = "the disk size differs from the size in use";
 	if (res->size && res->size != ldev->layout.data_sectors &&

@@ -94,6 +94,12 @@ int twin_ldev_open(struct twin_ldev *ldev, const char *path, int fd,
 		return PTR_ERR(bdev);
 	ldev->bdev = bdev;
 	ldev->md_bdev = bdev;
+	/* report the path as configured, so tools can compare it */
+	if (path)
+		strscpy(ldev->disk_path, path, sizeof(ldev->disk_path));
+	else
+		snprintf(ldev->disk_path, sizeof(ldev->disk_path), "/dev/%pg",
+			 bdev);
 	if (ldev->meta_type == TWIN_META_EXTERNAL) {
 		bdev = twin_bdev_open(md_path, md_fd, holder, why);
 		if (IS_ERR(bdev)) {
@@ -102,6 +108,11 @@ int twin_ldev_open(struct twin_ldev *ldev, const char *path, int fd,
 			return PTR_ERR(bdev);
 		}
 		ldev->md_bdev = bdev;
+		if (md_path)
+			strscpy(ldev->md_path, md_path, sizeof(ldev->md_path));
+		else
+			snprintf(ldev->md_path, sizeof(ldev->md_path),
+				 "/dev/%pg", bdev);
 	}
 	return 0;
 }

@@ -15,6 +15,16 @@
 
 static bool twin_exiting;
 
+/* policy .min/.max are s16: wider ranges need a range struct */
+static struct netlink_range_validation twin_ms_range = {
+	.min = TWIN_PING_MS_MIN,
+	.max = TWIN_PING_MS_MAX,
+};
+
+static struct netlink_range_validation twin_index_range = {
+	.max = 65535,
+};
+
 static const struct nla_policy twin_nl_policy[TWIN_ATTR_MAX + 1] = {
 	[TWIN_ATTR_RES_NAME] = { .type = NLA_NUL_STRING,
 				 .len = TWIN_RES_NAME_MAX },
@@ -26,21 +36,20 @@ static const struct nla_policy twin_nl_policy[TWIN_ATTR_MAX + 1] = {
 	[TWIN_ATTR_META_PATH] = { .type = NLA_NUL_STRING,
 				  .len = TWIN_PATH_MAX },
 	[TWIN_ATTR_META_FD] = { .type = NLA_U32 },
-	[TWIN_ATTR_META_INDEX] = NLA_POLICY_MAX(NLA_U32, 65535),
+	[TWIN_ATTR_META_INDEX] = NLA_POLICY_FULL_RANGE(NLA_U32,
+						       &twin_index_range),
 	[TWIN_ATTR_LOCAL_ADDR] = NLA_POLICY_MIN_LEN(sizeof(struct sockaddr_in)),
 	[TWIN_ATTR_PEER_ADDR] = NLA_POLICY_MIN_LEN(sizeof(struct sockaddr_in)),
 	[TWIN_ATTR_PROTOCOL] = NLA_POLICY_RANGE(NLA_U32, TWIN_PROT_A,
 						TWIN_PROT_C),
 	[TWIN_ATTR_SHARED_SECRET] = { .type = NLA_BINARY,
 				      .len = TWIN_SECRET_MAX },
-	[TWIN_ATTR_PING_INT_MS] = NLA_POLICY_RANGE(NLA_U32, TWIN_PING_MS_MIN,
-						   TWIN_PING_MS_MAX),
-	[TWIN_ATTR_PING_TIMEO_MS] = NLA_POLICY_RANGE(NLA_U32,
-						     TWIN_PING_MS_MIN,
-						     TWIN_PING_MS_MAX),
-	[TWIN_ATTR_CONNECT_INT_MS] = NLA_POLICY_RANGE(NLA_U32,
-						      TWIN_PING_MS_MIN,
-						      TWIN_PING_MS_MAX),
+	[TWIN_ATTR_PING_INT_MS] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							&twin_ms_range),
+	[TWIN_ATTR_PING_TIMEO_MS] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							  &twin_ms_range),
+	[TWIN_ATTR_CONNECT_INT_MS] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							   &twin_ms_range),
 	[TWIN_ATTR_FORCE] = { .type = NLA_FLAG },
 	[TWIN_ATTR_CLEAR_BITMAP] = { .type = NLA_FLAG },
 	[TWIN_ATTR_DISCARD_MY_DATA] = { .type = NLA_FLAG },
@@ -61,6 +70,18 @@ static int twin_nl_put_addr(struct sk_buff *skb, int attr,
 					     sizeof(struct sockaddr_in6);
 
 	return nla_put(skb, attr, len, ss);
+}
+
+static int twin_nl_put_ldev(struct sk_buff *skb, struct twin_ldev *ldev)
+{
+	if (nla_put_string(skb, TWIN_ATTR_DISK_PATH, ldev->disk_path) ||
+	    nla_put_u32(skb, TWIN_ATTR_META_TYPE, ldev->meta_type))
+		return -EMSGSIZE;
+	if (ldev->meta_type == TWIN_META_EXTERNAL &&
+	    (nla_put_string(skb, TWIN_ATTR_META_PATH, ldev->md_path) ||
+	     nla_put_u32(skb, TWIN_ATTR_META_INDEX, ldev->meta_index)))
+		return -EMSGSIZE;
+	return 0;
 }
 
 static int twin_nl_fill(struct sk_buff *skb, struct twin_res *res, u32 portid,
@@ -84,8 +105,13 @@ static int twin_nl_fill(struct sk_buff *skb, struct twin_res *res, u32 portid,
 	rs_left = res->rs_left;
 	rate = res->rs_rate_kib;
 	open_cnt = res->open_cnt;
+	/* the disk may be detached by the failure work: copy it here */
 	if (res->ldev)
 		memcpy(uuid, res->ldev->uuid, sizeof(uuid));
+	if (res->ldev && twin_nl_put_ldev(skb, res->ldev)) {
+		spin_unlock_irq(&res->lock);
+		goto nla_put_failure;
+	}
 	spin_unlock_irq(&res->lock);
 
 	if (nla_put_string(skb, TWIN_ATTR_RES_NAME, res->name) ||

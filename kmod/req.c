@@ -103,7 +103,10 @@ static void twin_local_endio(struct bio *clone)
 	twin_req_put(req);
 }
 
-/* Register @req with the peer; res->lock held. */
+/*
+ * Register @req with the peer; res->lock held with interrupts off, which
+ * the xarray's IRQ-safe lock needs (res->lock is taken from end_io).
+ */
 static bool twin_req_add_peer(struct twin_res *res, struct twin_req *req)
 {
 	int err;
@@ -136,7 +139,7 @@ struct twin_req *twin_req_take(struct twin_res *res, u64 block_id)
 {
 	if (!block_id || block_id > U32_MAX)
 		return NULL;
-	return xa_erase(&res->peer_reqs, block_id);
+	return xa_erase_irq(&res->peer_reqs, block_id);
 }
 
 /* The connection is gone: every peer part ends unsuccessfully. */
@@ -146,7 +149,7 @@ void twin_fail_peer_reqs(struct twin_res *res)
 	unsigned long id;
 
 	xa_for_each(&res->peer_reqs, id, req) {
-		if (xa_erase(&res->peer_reqs, id) == req)
+		if (xa_erase_irq(&res->peer_reqs, id) == req)
 			twin_req_peer_done(req, false);
 	}
 }
@@ -267,7 +270,8 @@ static void twin_req_route(struct twin_res *res, struct twin_req *req,
 		*local = local_ok;
 		*peer = peer_ok;
 	} else if (local_ok && (res->st.disk == TWIN_DISK_UPTODATE ||
-				!peer_uptodate)) {
+				(res->st.disk >= TWIN_DISK_CONSISTENT &&
+				 !peer_uptodate))) {
 		*local = true;
 		*peer = false;
 	} else {
@@ -310,6 +314,10 @@ void twin_submit_bio(struct bio *bio)
 	if (bio_op(bio) != REQ_OP_READ && bio_op(bio) != REQ_OP_WRITE) {
 		bio->bi_status = BLK_STS_NOTSUPP;
 		bio_endio(bio);
+		return;
+	}
+	if (!bio->bi_iter.bi_size && !(bio->bi_opf & REQ_PREFLUSH)) {
+		bio_endio(bio);		/* nothing to do */
 		return;
 	}
 	req = kzalloc(sizeof(*req), GFP_NOIO);

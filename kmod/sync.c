@@ -178,6 +178,19 @@ static void twin_rs_finish_source(struct twin_res *res)
 	pr_info("%s: resync finished\n", res->name);
 }
 
+/* The resync cannot go on (peer lost its disk, or we are stopping). */
+static void twin_rs_abort(struct twin_res *res, sector_t sector, int err)
+{
+	pr_info("%s: resync interrupted at sector %llu (%d)\n", res->name,
+		(unsigned long long)sector, err);
+	spin_lock_irq(&res->lock);
+	res->rs_total = 0;
+	res->rs_left = 0;
+	spin_unlock_irq(&res->lock);
+	if (res->established && !kthread_should_stop())
+		twin_set_conn(res, TWIN_CONN_CONNECTED);
+}
+
 static void twin_rs_wait_stop(void)
 {
 	for (;;) {
@@ -213,7 +226,8 @@ static int twin_rs_thread(void *arg)
 
 		wait_event_interruptible(res->state_wait,
 					 twin_rs_may_send(res));
-		if (kthread_should_stop() || !res->established)
+		if (kthread_should_stop() || !res->established ||
+		    READ_ONCE(res->st.peer_disk) < TWIN_DISK_INCONSISTENT)
 			break;
 		err = twin_rs_send_block(res, buf, sector, n << SECTOR_SHIFT);
 		sector += n;
@@ -224,8 +238,7 @@ static int twin_rs_thread(void *arg)
 	    res->established && !kthread_should_stop())
 		twin_rs_finish_source(res);
 	else
-		pr_info("%s: resync interrupted at sector %llu (%d)\n",
-			res->name, (unsigned long long)sector, err);
+		twin_rs_abort(res, sector, err);
 out:
 	if (buf)
 		twin_peer_req_free(buf);
@@ -275,11 +288,19 @@ void twin_resync_done_target(struct twin_res *res, const u64 *uuid)
 	int i;
 
 	wait_event(res->state_wait, !READ_ONCE(res->ee_inflight));
-	if (!twin_get_ldev(res))
+	spin_lock_irq(&res->lock);
+	res->rs_total = 0;
+	res->rs_left = 0;
+	spin_unlock_irq(&res->lock);
+	/* if our disk went away during the resync, nothing is UpToDate */
+	if (!twin_get_ldev(res)) {
+		twin_set_conn(res, TWIN_CONN_CONNECTED);
 		return;
+	}
 	if (blkdev_issue_flush(res->ldev->bdev)) {
 		twin_disk_failed(res);
 		twin_put_ldev(res);
+		twin_set_conn(res, TWIN_CONN_CONNECTED);
 		return;
 	}
 	for (i = 0; i < TWIN_UUID_SLOTS; i++)
@@ -287,10 +308,6 @@ void twin_resync_done_target(struct twin_res *res, const u64 *uuid)
 	res->ldev->md_flags |= TWIN_MDF_CONSISTENT | TWIN_MDF_WAS_UPTODATE;
 	twin_md_write(res);
 	twin_put_ldev(res);
-	spin_lock_irq(&res->lock);
-	res->rs_total = 0;
-	res->rs_left = 0;
-	spin_unlock_irq(&res->lock);
 	twin_set_disk(res, TWIN_DISK_UPTODATE);
 	twin_set_conn(res, TWIN_CONN_CONNECTED);
 	pr_info("%s: resync finished, data UpToDate\n", res->name);

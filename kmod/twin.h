@@ -66,6 +66,8 @@ struct twin_ldev {
 	u32 md_flags;			/* TWIN_MDF_* */
 	u64 uuid[TWIN_UUID_SLOTS];
 	u64 device_uuid;
+	char disk_path[TWIN_PATH_MAX + 1];	/* for status */
+	char md_path[TWIN_PATH_MAX + 1];
 };
 
 struct twin_stats {
@@ -109,7 +111,7 @@ struct twin_res {
 	unsigned long last_recv;	/* jiffies of the last packet */
 	struct delayed_work ping_work;
 	bool ping_ack_due;		/* we owe the peer a PING_ACK */
-	char last_error[64];
+	char last_error[128];
 
 	/* Primary side: requests waiting for the peer, by block_id */
 	struct xarray peer_reqs;

@@ -47,18 +47,22 @@
  *	and for external metadata META_PATH or META_FD plus META_INDEX. The
  *	superblock must have been written by "twinadm create-md".
  *	Errors: EALREADY (already attached), EMEDIUMTYPE (no valid twin
- *	superblock), EFBIG (metadata larger than the device), ENOTBLK.
+ *	superblock), EFBIG (metadata does not fit the device), ENOTBLK,
+ *	EBUSY (the resource is a diskless Primary; not supported yet).
  * @TWIN_CMD_DETACH: detach the backing disk (the device goes Diskless).
  *	Errors: EBUSY (Primary without a connected UpToDate peer).
  * @TWIN_CMD_CONNECT: set the network configuration (LOCAL_ADDR, PEER_ADDR,
  *	PROTOCOL, SHARED_SECRET, PING_INT_MS, PING_TIMEO_MS, CONNECT_INT_MS)
  *	and start connecting; the resource keeps retrying until DISCONNECT.
- *	Errors: EALREADY (already configured), EADDRINUSE.
+ *	Errors: EALREADY (already configured), EINVAL (bad addresses or
+ *	timeouts). Problems found while connecting (cannot listen, wrong
+ *	secret, split brain) show in LAST_ERROR and CONN_STATE.
  * @TWIN_CMD_DISCONNECT: drop the connection and stop retrying (StandAlone).
  * @TWIN_CMD_PRIMARY: promote. With FORCE, promote even though the local data
  *	is not UpToDate (first promotion of a new pair; the peer is then fully
- *	synced from this node). Errors: EBUSY (peer is Primary), ENODATA (local
- *	data not UpToDate and no FORCE, or no disk and no UpToDate peer).
+ *	synced from this node). Errors: EBUSY (peer is Primary, or FORCE while
+ *	the connected peer is UpToDate), ENODATA (local data not UpToDate and
+ *	no FORCE, or no disk and no UpToDate peer).
  * @TWIN_CMD_SECONDARY: demote. Errors: EBUSY (the device is open).
  * @TWIN_CMD_GET_STATUS: dump: one message per resource (or only RES_NAME if
  *	given) with the status attributes (see enum twin_attr).

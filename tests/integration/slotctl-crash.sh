@@ -12,7 +12,7 @@ T=$(mktemp -d /tmp/slotctl-crash.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 D=$T/slot
 ROUNDS=${CRASH_ROUNDS:-200}
-DEADLINE=$((SECONDS + 120))
+DEADLINE=$((SECONDS + 100))
 fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 

@@ -12,6 +12,7 @@ import smtplib
 import sys
 import threading
 
+sys.dont_write_bytecode = True    # no __pycache__ in the tree
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
 from slotd_harness import Slot, check, run, wait_for  # noqa: E402
 
@@ -98,7 +99,7 @@ def main():
             check(r.returncode == 0, "round %d: slotctl audit clean%s" %
                   (rnd, "" if r.returncode == 0 else ":\n" + r.stdout +
                    r.stderr))
-    except SystemExit:
+    except BaseException:
         slot.dump_log()
         raise
     finally:

@@ -14,6 +14,7 @@ import smtplib
 import subprocess
 import sys
 
+sys.dont_write_bytecode = True    # no __pycache__ in the tree
 sys.path.insert(0, os.path.join(os.getcwd(), "tests", "integration", "lib"))
 from slotd_harness import Slot, check, run  # noqa: E402
 
@@ -48,7 +49,7 @@ def main():
         check(r.stdout == MSG, "curl got the exact bytes (%d vs %d)" %
               (len(r.stdout), len(MSG)))
         slot.stop()
-    except SystemExit:
+    except BaseException:
         slot.dump_log()
         raise
     finally:

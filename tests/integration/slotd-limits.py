@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 
+sys.dont_write_bytecode = True    # no __pycache__ in the tree
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
 from slotd_harness import Slot, Line, check, run, wait_for  # noqa: E402
 
@@ -152,13 +153,31 @@ def main():
         print("ok: plaintext login from loopback with plaintext_auth=loopback")
         slot.stop()
         # ... and tls refuses it even from loopback.
-        slot.start(plaintext_auth="tls")
-        c, _ = greet(slot.ports["pop3"])
+        slot.start(plaintext_auth="tls", max_connections=2)
+        got = []
+
+        def greeted(port):
+            # The start-up probes may still be closing: retry.
+            c, line = greet(port)
+            if line.startswith("+OK") or line.startswith("220"):
+                got.append(c)
+                return True
+            c.close()
+            return False
+        wait_for(lambda: greeted(slot.ports["pop3"]), 10, "a greeting")
+        c = got[0]
         check(c.cmd("USER bob").startswith("-ERR [AUTH] Plaintext"),
               "plaintext_auth=tls refuses USER without TLS")
-        c.close()
+        # max_connections counts every address together.
+        wait_for(lambda: greeted(slot.ports["lmtp"]), 10, "a second one")
+        c2 = got[1]
+        c3, line = greet(slot.ports["pop3"])
+        check(line == "-ERR [SYS/TEMP] Too many connections, try later",
+              "over max_connections: %s" % line)
+        for x in (c, c2, c3):
+            x.close()
         slot.stop()
-    except SystemExit:
+    except BaseException:
         slot.dump_log()
         raise
     finally:

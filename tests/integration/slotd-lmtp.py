@@ -6,10 +6,12 @@ import hashlib
 import os
 import poplib
 import smtplib
+import subprocess
 import sys
 
+sys.dont_write_bytecode = True    # no __pycache__ in the tree
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
-from slotd_harness import Slot, Line, check, run  # noqa: E402
+from slotd_harness import SLOTCTL, Slot, Line, check, run  # noqa: E402
 
 
 def pop_messages(slot, user):
@@ -27,7 +29,8 @@ def pop_messages(slot, user):
 
 
 def main():
-    slot = Slot(users={"bob": "b0b", "alice": "al1ce", "carol": "c"})
+    slot = Slot(users={"bob": "b0b", "alice": "al1ce", "carol": "c",
+                       "dave": "d"}, quota={"dave": "10K"})
     try:
         slot.start(max_message_size="64k")
         lmtp = slot.ports["lmtp"]
@@ -121,6 +124,40 @@ def main():
         check(carol == [body],
               "carol+nosuchbox fell back to INBOX; oversize not stored")
 
+        # +Sent went into alice's Sent mailbox.
+        r = subprocess.run([SLOTCTL, "list", slot.dir, "alice", "Sent"],
+                           capture_output=True, text=True, timeout=30)
+        check(r.returncode == 0 and len(r.stdout.strip().splitlines()) >= 1
+              and str(len(body)) in r.stdout,
+              "alice+Sent is in Sent: %r" % r.stdout)
+
+        # Quotas: per recipient, temporary or permanent.
+        l = smtplib.LMTP("127.0.0.1", lmtp, timeout=10)
+        l.ehlo("x")
+        l.docmd("MAIL FROM:<q@x> SIZE=20000")
+        code, text = l.rcpt("dave")
+        check(code == 552 and text.startswith(b"5.2.2"),
+              "larger than the quota: 552 5.2.2 at RCPT (%d %s)" %
+              (code, text))
+        check(l.rcpt("bob")[0] == 250, "another recipient still accepted")
+        l.rset()
+        six = b"Subject: q\r\n\r\n" + (b"q" * 98 + b"\r\n") * 60
+        check(l.sendmail("q@x", ["dave"], six) == {}, "6000 bytes fit")
+        l.mail("q@x")
+        l.rcpt("dave")
+        l.rcpt("carol")
+        code, text = l.data(six)
+        check(code == 452 and text.startswith(b"4.2.2"),
+              "over quota at commit: 452 4.2.2 (%d %s)" % (code, text))
+        code, text = l.getreply()
+        check(code == 250, "the other recipient got it (%d)" % code)
+        l.docmd("MAIL FROM:<q@x> SIZE=6000")
+        code, text = l.rcpt("dave")
+        check(code == 452 and text.startswith(b"4.2.2"),
+              "SIZE over the rest of the quota: 452 4.2.2 at RCPT")
+        l.quit()
+        check(len(pop_messages(slot, "dave")) == 1, "dave has one message")
+
         # A large message streams through (not held in memory at once).
         slot.stop()
         slot.start(max_message_size="20M")
@@ -136,7 +173,7 @@ def main():
         check(carol[-1] == blob, "the large message is byte-exact")
         check(slot.audit().returncode == 0, "slotctl audit is clean")
         slot.stop()
-    except SystemExit:
+    except BaseException:
         slot.dump_log()
         raise
     finally:

@@ -8,6 +8,7 @@ import poplib
 import smtplib
 import sys
 
+sys.dont_write_bytecode = True    # no __pycache__ in the tree
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
 from slotd_harness import Slot, Line, check, run  # noqa: E402
 
@@ -146,7 +147,7 @@ def main():
         check(c.cmd("STAT").startswith("-ERR"), "STAT before login refused")
         c.close()
         slot.stop()
-    except SystemExit:
+    except BaseException:
         slot.dump_log()
         raise
     finally:

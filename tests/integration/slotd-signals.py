@@ -7,9 +7,11 @@ import os
 import poplib
 import signal
 import smtplib
+import socket
 import subprocess
 import sys
 
+sys.dont_write_bytecode = True    # no __pycache__ in the tree
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
 from slotd_harness import (SLOTD, Slot, Line, check, free_port, run,  # noqa
                            wait_for)
@@ -19,6 +21,17 @@ def slotd_rc(*args):
     r = subprocess.run([SLOTD] + list(args), capture_output=True, text=True,
                        timeout=20)
     return r.returncode, r.stdout + r.stderr
+
+
+def daemon_of(pid, slot_dir):
+    """Is pid a slotd serving slot_dir (found through /proc)?"""
+    try:
+        with open("/proc/%d/cmdline" % pid, "rb") as f:
+            args = f.read().split(b"\0")
+    except OSError:
+        return False
+    return (len(args) > 1 and args[0].endswith(b"slotd") and
+            slot_dir.encode() in args)
 
 
 def main():
@@ -47,6 +60,24 @@ def main():
         check(rc == 1 and "/nonexistent/x.conf" in out,
               "missing -c file named in the error")
 
+        # Without -f: the command returns once the daemon serves.
+        slot.write_conf()
+        rc, out = slotd_rc(slot.dir)
+        check(rc == 0, "daemon start returns 0 (%s)" % out.strip())
+        check(slot.port_open(slot.ports["pop3"]), "the daemon serves")
+        pids = [int(d) for d in os.listdir("/proc") if d.isdigit() and
+                daemon_of(int(d), slot.dir)]
+        check(len(pids) == 1, "one daemon process for the slot")
+        os.kill(pids[0], signal.SIGTERM)
+        wait_for(lambda: not os.path.exists("/proc/%d" % pids[0]) or
+                 not daemon_of(pids[0], slot.dir), 20, "the daemon to stop")
+        print("ok: the daemon stopped on SIGTERM")
+        with open(alt, "w") as f:
+            f.write("lmtp = 127.0.0.1:%d\nmax_line = 3\n" % free_port())
+        rc, out = slotd_rc("-c", alt, slot.dir)
+        check(rc == 1 and "max_line" in out,
+              "daemon start with a bad file: exit 1, error on stderr")
+
         slot.start()
         # SIGHUP: add a pop3 listener, drop lmtp.
         lmtp_port = slot.ports.pop("lmtp")
@@ -54,11 +85,22 @@ def main():
         p2 = slot.ports.pop("pop3_2")
         slot.write_conf(services=("pop3",))
         with open(os.path.join(slot.dir, "slot.conf"), "a") as f:
-            f.write("pop3 = 127.0.0.1:%d, 127.0.0.1:%d\n" %
+            f.write("pop3 = 127.0.0.1:%d, [::1]:%d\n" %
                     (slot.ports["pop3"], p2))
         # write_conf wrote pop3 once already; the later line wins.
         slot.signal(signal.SIGHUP)
-        wait_for(lambda: slot.port_open(p2), 10, "the new listener")
+        def v6_open():
+            try:
+                socket.create_connection(("::1", p2), 0.2).close()
+                return True
+            except OSError:
+                return False
+        wait_for(v6_open, 10, "the new listener on [::1]")
+        p = poplib.POP3("::1", p2, timeout=10)
+        p.user("bob")
+        p.pass_(slot.users["bob"])
+        p.quit()
+        print("ok: POP3 login over IPv6 loopback")
         wait_for(lambda: not slot.port_open(lmtp_port), 10,
                  "lmtp to stop listening")
         check(slot.port_open(slot.ports["pop3"]), "kept listener still up")
@@ -69,7 +111,7 @@ def main():
         slot.signal(signal.SIGHUP)
         wait_for(lambda: "keeping the running configuration" in
                  slot.log_text(), 10, "the reload error")
-        check(slot.port_open(p2), "still serving after a bad reload")
+        check(v6_open(), "still serving after a bad reload")
         slot.stop()
 
         # SIGTERM: idle sessions are told, deliveries are answered.
@@ -126,7 +168,7 @@ def main():
         check(p.stat()[0] == 1, "the delivery finished during the stop")
         p.quit()
         slot.stop()
-    except SystemExit:
+    except BaseException:
         slot.dump_log()
         raise
     finally:

@@ -10,6 +10,7 @@ import socket
 import ssl
 import sys
 
+sys.dont_write_bytecode = True    # no __pycache__ in the tree
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
 from slotd_harness import (Slot, Line, check, run, tls_client_context,  # noqa
                            wait_for)
@@ -34,6 +35,11 @@ def main():
         l.ehlo("x")
         check(not l.has_extn("starttls"), "no STARTTLS inside TLS")
         check(l.sendmail("a@b", ["bob"], MSG) == {}, "delivery over TLS")
+        # Large enough for many TLS records per receive, and pipelined.
+        big = b"Subject: big tls\r\n\r\n" + b"".join(
+            b".%d-%s\r\n" % (i, b"t" * (i % 300)) for i in range(20000))
+        check(l.sendmail("a@b", ["alice"], big) == {},
+              "%d-byte delivery over TLS" % len(big))
         l.quit()
 
         # Policy tls: no plaintext password even from loopback.
@@ -74,6 +80,15 @@ def main():
         check(got.startswith(b"-ERR"),
               "pipelined clear-text USER was not executed (%r)" % got)
         tls.close()
+
+        p = poplib.POP3_SSL("127.0.0.1", slot.ports["pop3s"], context=ctx,
+                            timeout=10)
+        p.user("alice")
+        p.pass_(slot.users["alice"])
+        _, lines, _ = p.retr(1)
+        check(b"".join(x + b"\r\n" for x in lines) == big,
+              "large message byte-exact over pop3s")
+        p.quit()
 
         # Implicit TLS.
         p = poplib.POP3_SSL("127.0.0.1", slot.ports["pop3s"], context=ctx,
@@ -128,7 +143,7 @@ def main():
         print("ok: SIGHUP reloaded the certificate")
         check("reloaded" in slot.log_text(), "reload logged")
         slot.stop()
-    except SystemExit:
+    except BaseException:
         slot.dump_log()
         raise
     finally:

@@ -4,7 +4,7 @@
 # --dry-run, and the clear error of 'up' when the twin module is not loaded
 # (this machine never loads it; the VM tests cover the kernel path).
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 O=${O:-build}
 TWINADM=$PWD/$O/bin/twinadm
 [ -x "$TWINADM" ] || { echo "FAIL: $TWINADM not built"; exit 1; }
@@ -143,6 +143,20 @@ run 1 -c "$conf" --host alpha create-md r0 &&
 run 0 -c "$conf" --host alpha dump-md r0
 check "the refused create-md changed nothing" \
 	[ "$(grep device-uuid <<< "$out")" = "$uuid1" ]
+# on a terminal, --force asks first; anything but "yes" writes nothing
+if command -v script > /dev/null; then
+	rc=0
+	printf 'no\n' | script -qec "'$TWINADM' -c '$conf' --host alpha create-md --force r0" \
+		/dev/null > "$tmp/tty" 2>&1 || rc=$?
+	check "create-md --force on a terminal asks and accepts only 'yes'" \
+		[ $rc -eq 1 ]
+	expect "Type 'yes' to overwrite" "$(cat "$tmp/tty")" "the question is asked"
+	expect "not confirmed, nothing written" "$(cat "$tmp/tty")" \
+		"the answer 'no' writes nothing"
+	run 0 -c "$conf" --host alpha dump-md r0
+	check "the unconfirmed create-md changed nothing" \
+		[ "$(grep device-uuid <<< "$out")" = "$uuid1" ]
+fi
 run 0 -c "$conf" --host alpha create-md --force --yes r0 &&
 	expect "overwriting existing twin metadata" "$out" "create-md --force"
 run 0 -c "$conf" --host alpha dump-md r0
@@ -165,7 +179,7 @@ run 0 --help && {
 	for cmd in create-md up down attach detach connect disconnect \
 		   primary secondary status events verify invalidate \
 		   new-current-uuid dump-md adjust dump role cstate dstate \
-		   sh-dev; do
+		   sh-dev wait-connect wait-sync; do
 		grep -qE "^  $cmd " <<< "$out" || fail "--help lacks $cmd"
 	done
 }
@@ -199,7 +213,8 @@ run 0 -c "$conf" --host beta --dry-run connect --discard-my-data r0 &&
 if [ -d /sys/module/twin ]; then
 	echo "the twin module is loaded here: skipping the not-loaded checks"
 else
-	for args in "up r0" "down r0" "primary r0" "adjust r0"; do
+	for args in "up r0" "down r0" "primary r0" "adjust r0" \
+		    "wait-sync --timeout 1 r0"; do
 		# shellcheck disable=SC2086
 		run 5 -c "$conf" --host alpha $args &&
 			expect "twin kernel module not loaded (modprobe twin)" \

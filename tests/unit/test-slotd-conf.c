@@ -102,7 +102,9 @@ static void test_errors(void)
 		CU_ASSERT_PTR_NOT_NULL(strstr(err, ":1:"));
 	}
 	CU_ASSERT_EQUAL(load("lmtp = 127.0.0.1:24\n\nmax_line = 1\n"), -1);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err, ":3:"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, ":3: max_line: '1' is outside"));
+	CU_ASSERT_EQUAL(load("lmtp = 127.0.0.1\n"), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, ":1: lmtp: "));
 }
 
 static void test_check(void)

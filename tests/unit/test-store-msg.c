@@ -8,11 +8,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cu_run.h"
+#include "store/store_int.h"
 #include "test-store.h"
 
 static const char msg1[] = "From: a@example.org\r\nSubject: one\r\n\r\n"
@@ -256,8 +259,8 @@ static void test_flags_modseq(void)
 	CU_ASSERT_EQUAL(store_msg_get(st, "bob", NULL, 2, &m), STORE_OK);
 	ms = m.modseq;
 	CU_ASSERT_EQUAL(store_msg_set_flags(st, "bob", NULL, uids, 3,
-					    STORE_FLAGS_ADD,
-					    STORE_FLAG_SEEN | STORE_FLAG_FLAGGED,
+					    STORE_FLAGS_ADD, STORE_FLAG_SEEN |
+					    STORE_FLAG_FLAGGED,
 					    0x5, UINT64_MAX, failed, &nf),
 			STORE_OK);
 	CU_ASSERT_EQUAL(nf, 0);
@@ -596,18 +599,246 @@ static void test_dump(void)
 	ts_free_slot(st, dir);
 }
 
+
+/*
+ * A process that dies inside a transaction (kill -9 of a slotctl) holds
+ * database locks; store_checkpoint() (failchk) must release them so that a
+ * long-running handle (slotd) goes on.  An alarm turns a hang into a
+ * failure.
+ */
+static void test_dead_process_locks(void)
+{
+	char dir[64], err[STORE_ERR_LEN];
+	struct store *st, *child_st;
+	int pipefd[2], status;
+	pid_t pid;
+	char c;
+
+	st = ts_new_slot(dir, sizeof(dir));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+	CU_ASSERT_EQUAL(store_user_add(st, "bob", "pw", STORE_QUOTA_NONE),
+			STORE_OK);
+	CU_ASSERT_EQUAL_FATAL(pipe(pipefd), 0);
+	pid = fork();
+	CU_ASSERT_FATAL(pid >= 0);
+	if (pid == 0) {
+		DB_TXN *txn;
+		struct store_user_rec u;
+
+		if (store_open(dir, 0, &child_st, err, sizeof(err)) ||
+		    child_st->env->txn_begin(child_st->env, NULL, &txn, 0) ||
+		    store_user_get(child_st, txn, "bob", &u, DB_RMW) ||
+		    store_user_put(child_st, txn, "bob", &u))
+			_exit(1);
+		/* holding bob's write lock: tell the parent, wait to die */
+		if (write(pipefd[1], "x", 1) != 1)
+			_exit(1);
+		for (;;)
+			pause();
+	}
+	close(pipefd[1]);
+	CU_ASSERT_EQUAL_FATAL(read(pipefd[0], &c, 1), 1);
+	close(pipefd[0]);
+	kill(pid, SIGKILL);
+	CU_ASSERT_EQUAL(waitpid(pid, &status, 0), pid);
+	alarm(20);
+	CU_ASSERT_EQUAL(store_checkpoint(st), STORE_OK);
+	CU_ASSERT_EQUAL(ts_deliver(st, "bob", NULL, msg1, NULL), STORE_OK);
+	alarm(0);
+	ts_free_slot(st, dir);
+}
+
+/*
+ * Recovery runs only when nobody else has the slot open: with handle b
+ * still open after a is closed, opening c must not run it (a leftover
+ * above UIDNEXT, which only recovery removes, is the witness).
+ */
+static void test_recovery_only_alone(void)
+{
+	char dir[64], path[256], path3[256], err[STORE_ERR_LEN], buf[256];
+	struct store_mailbox_info info;
+	struct store *a, *b, *c;
+	FILE *f;
+
+	a = ts_new_slot(dir, sizeof(dir));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	CU_ASSERT_EQUAL(store_user_add(a, "bob", "pw", STORE_QUOTA_NONE),
+			STORE_OK);
+	CU_ASSERT_EQUAL(store_mailbox_info(a, "bob", NULL, &info), STORE_OK);
+	CU_ASSERT_EQUAL(ts_deliver(a, "bob", NULL, msg1, NULL), STORE_OK);
+	CU_ASSERT_EQUAL_FATAL(store_open(dir, 0, &b, err, sizeof(err)),
+			      STORE_OK);
+	store_close(a);
+	/* what a delivery of two, killed before its commit, leaves */
+	snprintf(path, sizeof(path), "%s/mail/bob/%llu/2", dir,
+		 (unsigned long long)info.id);
+	snprintf(path3, sizeof(path3), "%s/mail/bob/%llu/3", dir,
+		 (unsigned long long)info.id);
+	f = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fclose(f);
+	f = fopen(path3, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fclose(f);
+	CU_ASSERT_EQUAL_FATAL(store_open(dir, 0, &c, err, sizeof(err)),
+			      STORE_OK);
+	CU_ASSERT_EQUAL(access(path3, F_OK), 0);
+	/* a new delivery replaces the leftover at its UID */
+	CU_ASSERT_EQUAL(ts_deliver(c, "bob", NULL, msg2, NULL), STORE_OK);
+	store_close(c);
+	store_close(b);
+	/* alone now: recovery removes the rest */
+	CU_ASSERT_EQUAL_FATAL(store_open(dir, 0, &a, err, sizeof(err)),
+			      STORE_OK);
+	CU_ASSERT_NOT_EQUAL(access(path3, F_OK), 0);
+	CU_ASSERT_EQUAL(ts_read_msg(a, "bob", NULL, 2, buf, sizeof(buf)),
+			(int)strlen(msg2));
+	ts_free_slot(a, dir);
+}
+
+/* Group commit: valid deliveries commit together, an invalid one alone. */
+static void test_commit_many(void)
+{
+	static const char *const texts[3] = { msg1, msg2, msg1 };
+	struct store_delivery *ds[3];
+	unsigned char md[32];
+	struct store_msg *msgs;
+	char dir[64];
+	struct store *st;
+	size_t i, n;
+
+	st = ts_new_slot(dir, sizeof(dir));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+	CU_ASSERT_EQUAL(store_user_add(st, "bob", "pw", STORE_QUOTA_NONE),
+			STORE_OK);
+	CU_ASSERT_EQUAL(store_user_add(st, "amy", "pw", STORE_QUOTA_NONE),
+			STORE_OK);
+	for (i = 0; i < 3; i++) {
+		size_t len = strlen(texts[i]);
+
+		CU_ASSERT_EQUAL_FATAL(store_delivery_begin(st, len, &ds[i]),
+				      STORE_OK);
+		CU_ASSERT_EQUAL(store_delivery_rcpt(ds[i], "bob", NULL, 0,
+						    NULL), STORE_OK);
+		CU_ASSERT_EQUAL(write(store_delivery_fd(ds[i]), texts[i],
+				      len), (ssize_t)len);
+		ts_sha256(texts[i], len, md);
+		/* the second one lies about its size */
+		store_delivery_set_content(ds[i], md, len + (i == 1), 0);
+	}
+	CU_ASSERT_EQUAL(store_delivery_rcpt(ds[2], "amy", NULL, 0, NULL),
+			STORE_OK);
+	CU_ASSERT_EQUAL(store_delivery_commit_many(ds, 3), STORE_EINVAL);
+	CU_ASSERT_EQUAL(store_delivery_result(ds[0], 0)->status, STORE_OK);
+	CU_ASSERT_EQUAL(store_delivery_result(ds[0], 0)->uid, 1);
+	CU_ASSERT_EQUAL(store_delivery_result(ds[1], 0)->status,
+			STORE_EINVAL);
+	CU_ASSERT_EQUAL(store_delivery_result(ds[2], 0)->status, STORE_OK);
+	CU_ASSERT_EQUAL(store_delivery_result(ds[2], 0)->uid, 2);
+	CU_ASSERT_EQUAL(store_delivery_result(ds[2], 1)->status, STORE_OK);
+	CU_ASSERT_EQUAL(store_delivery_result(ds[2], 1)->uid, 1);
+	for (i = 0; i < 3; i++)
+		store_delivery_end(ds[i]);
+	CU_ASSERT_EQUAL(store_msg_list(st, "bob", NULL, STORE_LIST_LIVE, 0,
+				       &msgs, &n), STORE_OK);
+	CU_ASSERT_EQUAL(n, 2);
+	free(msgs);
+	ts_free_slot(st, dir);
+}
+
+/*
+ * A deleted mailbox keeps its messages for retention: undelete brings it
+ * back (under its name, or a variant if the name was taken again), and
+ * expire removes it for good.
+ */
+static void test_mailbox_delete_retention(void)
+{
+	struct store_audit_stats stats;
+	struct store_mailbox_info info;
+	struct store_user_info ui;
+	char dir[64], buf[256];
+	struct store *st;
+	size_t count;
+
+	st = ts_new_slot(dir, sizeof(dir));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
+	CU_ASSERT_EQUAL(store_user_add(st, "bob", "pw", STORE_QUOTA_NONE),
+			STORE_OK);
+	CU_ASSERT_EQUAL(store_mailbox_create(st, "bob", "Lists", 0), STORE_OK);
+	CU_ASSERT_EQUAL(ts_deliver(st, "bob", "Lists", msg1, NULL), STORE_OK);
+	CU_ASSERT_EQUAL(ts_deliver(st, "bob", "Lists", msg2, NULL), STORE_OK);
+	CU_ASSERT_EQUAL(store_mailbox_delete(st, "bob", "Lists"), STORE_OK);
+	CU_ASSERT_EQUAL(store_mailbox_info(st, "bob", "Lists", &info),
+			STORE_ENOMBOX);
+	CU_ASSERT_EQUAL(store_user_info(st, "bob", &ui), STORE_OK);
+	CU_ASSERT_EQUAL(ui.used, 0);
+	CU_ASSERT_EQUAL(store_audit(st, NULL, NULL, &stats), STORE_OK);
+	CU_ASSERT_EQUAL(stats.issues, 0);
+	CU_ASSERT_EQUAL(stats.messages, 2);
+
+	/* undelete by name: the mailbox and its messages come back */
+	CU_ASSERT_EQUAL(store_undelete(st, "bob", "Lists", 0, &count),
+			STORE_OK);
+	CU_ASSERT_EQUAL(count, 2);
+	CU_ASSERT_EQUAL(store_mailbox_info(st, "bob", "Lists", &info),
+			STORE_OK);
+	CU_ASSERT_EQUAL(info.exists, 2);
+	CU_ASSERT_EQUAL(info.uidnext, 5);
+	CU_ASSERT_EQUAL(ts_read_msg(st, "bob", "Lists", 3, buf, sizeof(buf)),
+			(int)strlen(msg1));
+	CU_ASSERT_EQUAL(store_user_info(st, "bob", &ui), STORE_OK);
+	CU_ASSERT_EQUAL(ui.used, strlen(msg1) + strlen(msg2));
+
+	/* the name taken again: restored as a variant (undelete all) */
+	CU_ASSERT_EQUAL(store_mailbox_delete(st, "bob", "Lists"), STORE_OK);
+	CU_ASSERT_EQUAL(store_mailbox_create(st, "bob", "Lists", 0), STORE_OK);
+	CU_ASSERT_EQUAL(store_undelete(st, "bob", NULL, 0, &count), STORE_OK);
+	CU_ASSERT_EQUAL(count, 2);
+	CU_ASSERT_EQUAL(store_mailbox_info(st, "bob", "Lists", &info),
+			STORE_OK);
+	CU_ASSERT_EQUAL(info.exists, 0);
+	snprintf(buf, sizeof(buf), "Lists.restored-%llu",
+		 (unsigned long long)info.id - 1);
+	CU_ASSERT_EQUAL(store_mailbox_info(st, "bob", buf, &info), STORE_OK);
+	CU_ASSERT_EQUAL(info.exists, 2);
+	CU_ASSERT_EQUAL(store_undelete(st, "bob", "Nothing", 0, &count),
+			STORE_ENOMBOX);
+
+	/* deleted and expired: records, files and directory are gone */
+	CU_ASSERT_EQUAL(store_mailbox_delete(st, "bob", buf), STORE_OK);
+	CU_ASSERT_EQUAL(store_expire(st, time(NULL), 3600, &count), STORE_OK);
+	CU_ASSERT_EQUAL(count, 0);
+	CU_ASSERT_EQUAL(store_expire(st, time(NULL) + 7200, 3600, &count),
+			STORE_OK);
+	CU_ASSERT_EQUAL(count, 2);
+	snprintf(buf, sizeof(buf), "%s/mail/bob/%llu", dir,
+		 (unsigned long long)info.id);
+	CU_ASSERT_NOT_EQUAL(access(buf, F_OK), 0);
+	CU_ASSERT_EQUAL(store_undelete(st, "bob", NULL, 0, &count), STORE_OK);
+	CU_ASSERT_EQUAL(count, 0);
+	CU_ASSERT_EQUAL(store_audit(st, NULL, NULL, &stats), STORE_OK);
+	CU_ASSERT_EQUAL(stats.issues, 0);
+	CU_ASSERT_EQUAL(stats.messages, 0);
+	ts_free_slot(st, dir);
+}
+
 static CU_TestInfo store_msg_tests[] = {
 	{ "delivery and index records", test_deliver_index },
 	{ "delivery errors and fallback", test_deliver_errors },
 	{ "quota temporary and permanent", test_quota },
 	{ "one message, several recipients", test_multi_rcpt },
+	{ "group commit of several deliveries", test_commit_many },
 	{ "flags, keywords, modseq", test_flags_modseq },
 	{ "expunge, undelete, expire, UIDs", test_expunge_undelete_expire },
 	{ "copy and move", test_copy_move },
+	{ "deleted mailbox kept, undeleted, expired",
+	  test_mailbox_delete_retention },
 	{ "audit finds corruption", test_audit },
 	{ "recovery removes leftovers", test_recovery_leftovers },
 	{ "deleting a user removes files", test_user_delete_files },
 	{ "dump", test_dump },
+	{ "locks of a dead process released", test_dead_process_locks },
+	{ "recovery only when alone", test_recovery_only_alone },
 	CU_TEST_INFO_NULL,
 };
 

@@ -442,7 +442,8 @@ static void test_keywords_recent(void)
 
 	st = ts_new_slot(dir, sizeof(dir));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(st);
-	CU_ASSERT_EQUAL(store_user_add(st, "bob", "pw", STORE_QUOTA_NONE), STORE_OK);
+	CU_ASSERT_EQUAL(store_user_add(st, "bob", "pw", STORE_QUOTA_NONE),
+			STORE_OK);
 	CU_ASSERT_EQUAL(store_keyword_bit(st, "bob", NULL, "$Junk", false,
 					  &bit), STORE_EINVAL);
 	CU_ASSERT_EQUAL(store_keyword_bit(st, "bob", NULL, "$Junk", true,

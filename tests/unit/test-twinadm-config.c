@@ -480,6 +480,66 @@ static void test_long_token(void)
 	free(text);
 }
 
+/*
+ * Random damage to a valid config: the parser must never crash (the ASan
+ * build checks memory) and must either accept the text or give an error
+ * that starts with "t.conf:LINE: ". Deterministic, so failures reproduce.
+ */
+static void test_mutations(void)
+{
+	static const char base[] =
+		"common { protocol A; net { ping-int 1; } }\n"
+		"resource r0 {\n" DEVS "shared-secret \"x y\";\n"
+		PAIR_A "on beta { address [::1]:7790; disk none; }\n}\n"
+		"resource r1 { device minor 1; disk /dev/a; meta-disk /dev/b[1];\n"
+		"on alpha { address 10.0.0.1:7791; }\n"
+		"on beta { address 10.0.0.2:7791; } }\n";
+	static const char alphabet[] = "{};\"#\\ \n\tx0:[]/.-\001";
+	unsigned int seed = 12345, accepted = 0, rejected = 0;
+	char text[sizeof(base) + 8];
+	size_t len, pos;
+	int i, k, line;
+
+	for (i = 0; i < 5000; i++) {
+		memcpy(text, base, sizeof(base));
+		len = sizeof(base) - 1;
+		for (k = 0; k < 1 + i % 3 && len > 0; k++) {
+			seed = seed * 1103515245 + 12345;
+			pos = (seed >> 8) % len;
+			seed = seed * 1103515245 + 12345;
+			switch ((seed >> 8) % 3) {
+			case 0:		/* replace a byte */
+				text[pos] = alphabet[(seed >> 12) %
+						     (sizeof(alphabet) - 1)];
+				break;
+			case 1:		/* delete a byte */
+				memmove(text + pos, text + pos + 1, len - pos);
+				len--;
+				break;
+			default:	/* cut the text short */
+				text[pos] = '\0';
+				len = pos;
+			}
+		}
+		text[len] = '\0';
+		if (parse(text) == 0) {
+			accepted++;
+			config_free(&cfg);
+			continue;
+		}
+		rejected++;
+		if (sscanf(err, "t.conf:%d: ", &line) != 1 || line < 1 ||
+		    line > 12) {
+			printf("\n  bad error '%s' for:\n%s\n", err, text);
+			CU_FAIL("error without file and line");
+			return;
+		}
+	}
+	/* both outcomes must have happened, or the test proves nothing */
+	CU_ASSERT(accepted > 0);
+	CU_ASSERT(rejected > 1000);
+}
+
 void unit_register(void)
 {
 	static const CU_TestInfo tests[] = {
@@ -491,6 +551,7 @@ void unit_register(void)
 		{ "include files", test_include },
 		{ "every error names file and line", test_errors },
 		{ "token length limit", test_long_token },
+		{ "random damage", test_mutations },
 		CU_TEST_INFO_NULL,
 	};
 

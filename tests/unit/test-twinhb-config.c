@@ -118,11 +118,22 @@ static void test_defaults(void)
 	CU_ASSERT_EQUAL(cfg->port, HB_PORT_DEFAULT);
 	CU_ASSERT_EQUAL(cfg->interval_ms, 200);
 	CU_ASSERT_EQUAL(cfg->deadtime_ms, 2000);
-	CU_ASSERT_EQUAL(cfg->takeover_delay_ms, 1000);
+	/* the survivor outwaits the loser's fence-timeout plus slack */
+	CU_ASSERT_EQUAL(cfg->fence_timeout_ms, 3000);
+	CU_ASSERT_EQUAL(cfg->takeover_delay_ms, 3400);
+	CU_ASSERT_FALSE(cfg->fence_reboot);
 	CU_ASSERT_STRING_EQUAL(cfg->twinadm.argv[0], "/usr/sbin/twinadm");
 	CU_ASSERT_EQUAL(cfg->slotd.argc, 2);
 	CU_ASSERT_STRING_EQUAL(cfg->slotd.argv[1], "-f");
 	CU_ASSERT_EQUAL(cfg->hook[0], '\0');
+
+	CU_ASSERT_EQUAL_FATAL(parse("shared-secret \"0123456789abcdef\";\n"
+				    "fence-timeout 5s; fence-action reboot;\n"
+				    "node a { address 127.0.0.1; }\n"
+				    "node b { address 127.0.0.2; }\n"), 0);
+	CU_ASSERT_EQUAL(cfg->fence_timeout_ms, 5000);
+	CU_ASSERT_EQUAL(cfg->takeover_delay_ms, 5400);
+	CU_ASSERT_TRUE(cfg->fence_reboot);
 }
 
 /* The fingerprint covers names and groups, so mismatched files are seen. */
@@ -154,6 +165,8 @@ static const struct {
 } bad[] = {
 	{ "port 7795\ninterval 2s;\n", "test.conf:1: missing ';' after 'port'" },
 	{ "frobnicate 3;\n", "test.conf:1: unknown keyword 'frobnicate'" },
+	{ "\nfence-action halt;\n",
+	  "test.conf:2: fence-action is reboot or none, not 'halt'" },
 	{ "\n\ninterval 200;\n", "test.conf:3: duration '200' needs a unit" },
 	{ "interval 2h;\n", "test.conf:1: unknown unit 'h'" },
 	{ "port 70000;\n", "test.conf:1: '70000' is not a port number" },

@@ -29,8 +29,9 @@ static const char slotctl_default_conf[] =
 	"#tls_cert = /etc/twinstore/slot1.crt\n"
 	"#tls_key = /etc/twinstore/slot1.key\n"
 	"\n"
-	"# How long expunged messages are kept for \"slotctl undelete\" before\n"
-	"# \"slotctl expire\" removes them: a number with s, m, h or d.\n"
+	"# How long expunged messages are kept for \"slotctl undelete\"\n"
+	"# before \"slotctl expire\" removes them: a number with s, m, h\n"
+	"# or d.\n"
 	"#expunge_retention = 7d\n";
 
 int slotctl_cmd_create(const struct slotctl_cmd *cmd, int argc, char **argv)
@@ -86,7 +87,7 @@ static const char *const slotctl_audit_kinds[] = {
 	[STORE_AUDIT_USAGE]		= "USAGE",
 };
 
-static void slotctl_audit_report(void *arg, const struct store_audit_issue *is)
+void slotctl_audit_report(void *arg, const struct store_audit_issue *is)
 {
 	(void)arg;
 	printf("%-10s %s", slotctl_audit_kinds[is->kind], is->path);
@@ -187,4 +188,34 @@ int slotctl_cmd_expire(const struct slotctl_cmd *cmd, int argc, char **argv)
 		       count == 1 ? "" : "s", (long long)retention);
 	store_close(st);
 	return rc;
+}
+
+/* backup DIR TARGET and restore BACKUP DIR are the same copy. */
+int slotctl_cmd_backup(const struct slotctl_cmd *cmd, int argc, char **argv)
+{
+	struct store_backup_stats stats;
+	struct store *st;
+	int rc;
+
+	if (argc != 3)
+		return slotctl_usage(cmd, "expected two directories");
+	st = slotctl_open(cmd, argv[1]);
+	if (!st)
+		return SLOTCTL_FAIL;
+	rc = store_backup(st, argv[2], slotctl_audit_report, NULL, &stats);
+	if (rc) {
+		rc = slotctl_store_err(cmd, st, rc);
+		store_close(st);
+		return rc;
+	}
+	store_close(st);
+	printf("%s: %s -> %s: %llu users, %llu mailboxes, %llu messages, "
+	       "%llu bytes copied and verified%s\n", cmd->name, argv[1],
+	       argv[2], (unsigned long long)stats.users,
+	       (unsigned long long)stats.mailboxes,
+	       (unsigned long long)stats.messages,
+	       (unsigned long long)stats.bytes,
+	       stats.issues ? ", WITH PROBLEMS (above)" : "");
+	fflush(stdout);
+	return stats.issues ? SLOTCTL_FAIL : SLOTCTL_OK;
 }

@@ -63,9 +63,11 @@ static const struct slotctl_cmd slotctl_cmds[] = {
 	  slotctl_cmd_expunge },
 	{ "undelete", "[--since TIME] DIR USER [MAILBOX]",
 	  "Bring back expunged messages of MAILBOX (default: every mailbox of "
-	  "USER) that\nhave not expired yet, with new UIDs.  --since limits "
-	  "it to messages expunged\nafter TIME: YYYY-MM-DD[ HH:MM[:SS]] "
-	  "(local time), @EPOCH, or a duration ago\nsuch as 2d or 6h.",
+	  "USER) that\nhave not expired yet, with new UIDs.  Deleted "
+	  "mailboxes come back too, under\ntheir name (or NAME.restored-ID "
+	  "if the name is taken again).  --since limits it\nto messages "
+	  "expunged after TIME: YYYY-MM-DD[ HH:MM[:SS]] (local time), "
+	  "@EPOCH,\nor a duration ago such as 2d or 6h.",
 	  slotctl_cmd_undelete },
 	{ "expire", "[--now] [--retention DURATION] DIR",
 	  "Remove for good the expunged messages older than the retention "
@@ -78,6 +80,17 @@ static const struct slotctl_cmd slotctl_cmds[] = {
 	  "and wrong usage\ncount, one line each.  Exits 1 if anything is "
 	  "wrong.  -q prints only the\nproblems.",
 	  slotctl_cmd_audit },
+	{ "backup", "DIR TARGET",
+	  "Copy the slot into TARGET (a new directory), also while slotd "
+	  "serves it: a hot\nbackup of the databases, then every message "
+	  "file, each verified against its\nSHA-256 as it is copied.  "
+	  "Problems are reported as by audit, and make backup\nexit 1.  "
+	  "TARGET is itself a slot: audit it, serve it, or restore it.",
+	  slotctl_cmd_backup },
+	{ "restore", "BACKUP DIR",
+	  "Copy a backup into DIR (a new directory) with the same checks as "
+	  "backup; start\nslotd on DIR afterwards.",
+	  slotctl_cmd_backup },
 	{ "dump", "DIR",
 	  "Print the layout version and every database of the slot, record by "
 	  "record\n(password hashes are not printed).",

@@ -44,23 +44,41 @@ int slotctl_parse_time(const char *s, int64_t *out);
 void slotctl_format_time(char *buf, size_t len, int64_t t);
 
 /* cmd_slot.c */
-int slotctl_cmd_create(const struct slotctl_cmd *, int, char **);
-int slotctl_cmd_dump(const struct slotctl_cmd *, int, char **);
-int slotctl_cmd_audit(const struct slotctl_cmd *, int, char **);
-int slotctl_cmd_expire(const struct slotctl_cmd *, int, char **);
+int slotctl_cmd_create(const struct slotctl_cmd *cmd, int argc,
+			char **argv);
+int slotctl_cmd_dump(const struct slotctl_cmd *cmd, int argc,
+			char **argv);
+int slotctl_cmd_audit(const struct slotctl_cmd *cmd, int argc,
+			char **argv);
+int slotctl_cmd_expire(const struct slotctl_cmd *cmd, int argc,
+			char **argv);
+int slotctl_cmd_backup(const struct slotctl_cmd *cmd, int argc,
+			char **argv);
+/* Print one audit (or backup) problem on stdout. */
+void slotctl_audit_report(void *arg, const struct store_audit_issue *is);
 
 /* cmd_user.c */
-int slotctl_cmd_adduser(const struct slotctl_cmd *, int, char **);
-int slotctl_cmd_deluser(const struct slotctl_cmd *, int, char **);
-int slotctl_cmd_passwd(const struct slotctl_cmd *, int, char **);
-int slotctl_cmd_users(const struct slotctl_cmd *, int, char **);
-int slotctl_cmd_setquota(const struct slotctl_cmd *, int, char **);
+int slotctl_cmd_adduser(const struct slotctl_cmd *cmd, int argc,
+			char **argv);
+int slotctl_cmd_deluser(const struct slotctl_cmd *cmd, int argc,
+			char **argv);
+int slotctl_cmd_passwd(const struct slotctl_cmd *cmd, int argc,
+			char **argv);
+int slotctl_cmd_users(const struct slotctl_cmd *cmd, int argc,
+			char **argv);
+int slotctl_cmd_setquota(const struct slotctl_cmd *cmd, int argc,
+			char **argv);
 
 /* cmd_mail.c */
-int slotctl_cmd_deliver(const struct slotctl_cmd *, int, char **);
-int slotctl_cmd_mailboxes(const struct slotctl_cmd *, int, char **);
-int slotctl_cmd_list(const struct slotctl_cmd *, int, char **);
-int slotctl_cmd_expunge(const struct slotctl_cmd *, int, char **);
-int slotctl_cmd_undelete(const struct slotctl_cmd *, int, char **);
+int slotctl_cmd_deliver(const struct slotctl_cmd *cmd, int argc,
+			char **argv);
+int slotctl_cmd_mailboxes(const struct slotctl_cmd *cmd, int argc,
+			char **argv);
+int slotctl_cmd_list(const struct slotctl_cmd *cmd, int argc,
+			char **argv);
+int slotctl_cmd_expunge(const struct slotctl_cmd *cmd, int argc,
+			char **argv);
+int slotctl_cmd_undelete(const struct slotctl_cmd *cmd, int argc,
+			char **argv);
 
 #endif

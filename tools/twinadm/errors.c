@@ -47,6 +47,8 @@ const char *twinadm_errno_text(uint8_t cmd, int err)
 			return "the metadata does not fit the device (re-run create-md)";
 		if (err == ENOTBLK)
 			return "not a block device";
+		if (err == EBUSY)
+			return "the resource is a diskless Primary (demote it first)";
 		break;
 	case TWIN_CMD_DETACH:
 		if (err == EBUSY)
@@ -57,10 +59,12 @@ const char *twinadm_errno_text(uint8_t cmd, int err)
 			return "already connected or connecting (disconnect first)";
 		if (err == EADDRINUSE)
 			return "the local address is already in use";
+		if (err == EINVAL)
+			return "invalid addresses or timeouts";
 		break;
 	case TWIN_CMD_PRIMARY:
 		if (err == EBUSY)
-			return "peer is Primary";
+			return "peer is Primary (or --force while the peer is UpToDate)";
 		if (err == ENODATA)
 			return "local data is not UpToDate (--force only for the first promotion of a new pair)";
 		break;

@@ -9,6 +9,8 @@
 
 #include "twinadm.h"
 
+#define HELP_CALL_WIDTH	26	/* command column of the manual */
+
 static const char help_options[] =
 "OPTIONS\n"
 "  -c, --config FILE   read FILE (and what it includes) instead of\n"
@@ -25,7 +27,8 @@ static const char help_options[] =
 "      --clear-bitmap  new-current-uuid: skip the initial full sync\n"
 "      --discard-my-data  connect: this node is the split-brain victim\n"
 "      --now           events: print the current state and exit\n"
-"      --timeout SEC   events: stop after SEC seconds\n"
+"      --timeout SEC   events: stop after SEC seconds; wait-connect,\n"
+"                      wait-sync: give up after SEC seconds (exit 7)\n"
 "  -h, --help          this manual;  -V, --version  the version\n";
 
 static const char help_config[] =
@@ -65,13 +68,15 @@ static const char help_exit[] =
 "  3  configuration error, or no such resource in the configuration\n"
 "  4  the resource is not up in the kernel\n"
 "  5  the twin kernel module is not loaded\n"
-"  6  the loaded module does not support the operation yet\n";
+"  6  the loaded module does not support the operation yet\n"
+"  7  wait-connect, wait-sync: timed out\n";
 
 static const char help_examples[] =
 "EXAMPLES\n"
 "  New pair (both nodes):   twinadm create-md r0 && twinadm up r0\n"
 "  First promotion (one):   twinadm primary --force r0\n"
 "  Watch the initial sync:  twinadm status r0\n"
+"  Fail back after repair:  twinadm wait-sync r0 && twinadm primary r0\n"
 "  Switch over:             twinadm secondary r0   (on the old primary)\n"
 "                           twinadm primary r0     (on the new one)\n"
 "  Apply config changes:    twinadm --dry-run adjust all; twinadm adjust all\n"
@@ -91,7 +96,7 @@ void help_usage(FILE *out)
 void help_full(FILE *out)
 {
 	const struct twinadm_cmd *c;
-	char call[64];
+	char call[80];
 
 	fputs("NAME\n"
 	      "  twinadm - administer twin replicated block devices\n\n"
@@ -106,7 +111,12 @@ void help_full(FILE *out)
 	      "COMMANDS\n", out);
 	for (c = twinadm_cmds; c->name; c++) {
 		snprintf(call, sizeof(call), "%s %s", c->name, c->synopsis);
-		fprintf(out, "  %-30s %s\n", call, c->summary);
+		if (strlen(call) > HELP_CALL_WIDTH)
+			fprintf(out, "  %s\n  %-*s %s\n", call,
+				HELP_CALL_WIDTH, "", c->summary);
+		else
+			fprintf(out, "  %-*s %s\n", HELP_CALL_WIDTH, call,
+				c->summary);
 	}
 	fputc('\n', out);
 	fputs(help_options, out);
@@ -129,6 +139,12 @@ void help_full(FILE *out)
 	      "SEE ALSO\n"
 	      "  docs/twinadm.md, drbdadm(8)\n", out);
 }
+
+/* Indexed by the bit number of OPT_* in twinadm.h. */
+static const char *const help_opt_names[] = {
+	"--force", "--yes", "--json", "--verbose", "--clear-bitmap",
+	"--discard-my-data", "--now", "--timeout SEC",
+};
 
 int help_command(FILE *out, const char *name)
 {
@@ -157,14 +173,10 @@ int help_command(FILE *out, const char *name)
 		}
 	}
 	for (bit = 1; bit <= OPT_TIMEOUT; bit <<= 1) {
-		const char *o[] = { "--force", "--yes", "--json", "--verbose",
-				    "--clear-bitmap", "--discard-my-data",
-				    "--now", "--timeout SEC" };
-
 		if (!(c->opts & bit))
 			continue;
 		fprintf(out, "%s%s", any ? ", " : "\n  options: ",
-			o[__builtin_ctz(bit)]);
+			help_opt_names[__builtin_ctz(bit)]);
 		any = true;
 	}
 	if (any)

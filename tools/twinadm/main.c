@@ -20,7 +20,8 @@
 #define RES_ARG		"RES|all"
 
 const struct twinadm_cmd twinadm_cmds[] = {
-	{ "create-md", cmd_create_md, NULL, OPT_FORCE | OPT_YES, RES_ARG,
+	{ "create-md", cmd_create_md, NULL, OPT_FORCE | OPT_YES,
+	  "[--force [--yes]] " RES_ARG,
 	  "write new metadata (superblock, activity log, bitmap)",
 	  "Writes a fresh twin superblock to the meta-disk of this host (the end of\n"
 	  "the backing disk for 'meta-disk internal'), with a zeroed activity log and\n"
@@ -44,33 +45,48 @@ const struct twinadm_cmd twinadm_cmds[] = {
 	  "detach the backing disk (the node becomes Diskless)",
 	  "A Primary keeps serving I/O through the peer. Refused when that would\n"
 	  "leave no UpToDate data reachable." },
-	{ "connect", cmd_connect, NULL, OPT_DISCARD_MY_DATA, RES_ARG,
+	{ "connect", cmd_connect, NULL, OPT_DISCARD_MY_DATA,
+	  "[--discard-my-data] " RES_ARG,
 	  "configure the network and start connecting to the peer",
 	  "The module keeps retrying until 'disconnect'. --discard-my-data resolves\n"
 	  "a split brain on the victim node: its changes are thrown away and it\n"
 	  "becomes sync target." },
 	{ "disconnect", cmd_disconnect, NULL, 0, RES_ARG,
 	  "drop the connection and stop retrying (StandAlone)", NULL },
-	{ "primary", cmd_primary, NULL, OPT_FORCE, RES_ARG,
+	{ "primary", cmd_primary, NULL, OPT_FORCE, "[--force] " RES_ARG,
 	  "promote: allow the device to be opened for writing",
 	  "Refused while the peer is Primary, or when the local data is not\n"
 	  "UpToDate. --force promotes anyway; use it only for the first promotion\n"
 	  "of a new pair (the peer is then fully synced from this node)." },
 	{ "secondary", cmd_secondary, NULL, 0, RES_ARG,
 	  "demote; refused while the device is open", NULL },
-	{ "status", NULL, cmd_status, OPT_JSON | OPT_VERBOSE, "[RES...|all]",
+	{ "status", NULL, cmd_status, OPT_JSON | OPT_VERBOSE,
+	  "[--json] [--verbose] [RES...|all]",
 	  "show role, disk, connection and sync progress",
 	  "Reads the state from the kernel, so it also shows resources that are\n"
 	  "not in the configuration. Peer names come from the configuration when\n"
 	  "it can be read. --verbose adds minor, size, addresses and counters;\n"
 	  "--json prints a stable JSON array (see twinadm.md)." },
 	{ "events", NULL, cmd_events,
-	  OPT_JSON | OPT_NOW | OPT_TIMEOUT, "[RES|all]",
+	  OPT_JSON | OPT_NOW | OPT_TIMEOUT,
+	  "[--json] [--now] [--timeout SEC] [RES|all]",
 	  "print state changes as they happen, one line each",
 	  "Starts with one 'exists' line per resource, then prints one line per\n"
 	  "change (create, change, destroy, sync-progress), each with an ISO 8601\n"
 	  "timestamp. --now stops after the 'exists' lines; --timeout SEC stops\n"
 	  "after SEC seconds; --json prints one JSON document per line." },
+	{ "wait-connect", cmd_wait_connect, NULL, OPT_TIMEOUT,
+	  "[--timeout SEC] " RES_ARG,
+	  "wait until the peer is connected",
+	  "Returns as soon as the connection is established (a resync may still\n"
+	  "run). Without --timeout it waits as long as it takes; on timeout it\n"
+	  "prints the state it last saw and exits with 7." },
+	{ "wait-sync", cmd_wait_sync, NULL, OPT_TIMEOUT,
+	  "[--timeout SEC] " RES_ARG,
+	  "wait until connected, resync done, both disks UpToDate",
+	  "The condition to wait for before failing back after maintenance.\n"
+	  "Without --timeout it waits as long as it takes; on timeout it prints\n"
+	  "the state it last saw and exits with 7." },
 	{ "verify", cmd_verify, NULL, 0, RES_ARG,
 	  "start an online verify against the peer",
 	  "Compares a checksum of every block on both nodes without stopping\n"
@@ -78,7 +94,7 @@ const struct twinadm_cmd twinadm_cmds[] = {
 	{ "invalidate", cmd_invalidate, NULL, 0, RES_ARG,
 	  "discard the local data and resync it from the peer", NULL },
 	{ "new-current-uuid", cmd_new_current_uuid, NULL, OPT_CLEAR_BITMAP,
-	  RES_ARG, "start a new data generation",
+	  "[--clear-bitmap] " RES_ARG, "start a new data generation",
 	  "With --clear-bitmap on a new pair (both nodes just created and\n"
 	  "connected) the initial full sync is skipped." },
 	{ "dump-md", cmd_dump_md, NULL, 0, RES_ARG,

@@ -10,7 +10,7 @@ TWINADM_NL_LIBS := -lnl-genl-3 -lnl-3
 LIBS += twadm
 twadm_SRCS := $(addprefix $(TWINADM_DIR)/, \
 	config.c json.c status.c md.c nl.c errors.c cmd.c cmd_show.c \
-	help.c)
+	cmd_wait.c help.c)
 
 PROGS += twinadm
 twinadm_SRCS := $(TWINADM_DIR)/main.c

@@ -20,6 +20,7 @@
 #include "nl.h"
 
 #define NL_REPLY_TIMEOUT_S	60	/* the kernel answers long before */
+#define NL_RECV_TIMEOUT_S	5	/* per recv, to look at the clock */
 
 struct twin_nl {
 	struct nl_sock *sk;		/* requests and dumps */
@@ -129,6 +130,10 @@ static int twin_nl_errno(int nlerr)
 		return -ERANGE;
 	case NLE_NODEV:
 		return -ENODEV;
+	case NLE_SEQ_MISMATCH:
+	case NLE_MSG_TRUNC:
+	case NLE_PARSE_ERR:
+		return -EPROTO;
 	default:
 		return -EIO;
 	}
@@ -136,7 +141,7 @@ static int twin_nl_errno(int nlerr)
 
 static struct nl_sock *twin_nl_socket(char msg[NL_MSG_MAX])
 {
-	struct timeval tv = { .tv_sec = NL_REPLY_TIMEOUT_S };
+	struct timeval tv = { .tv_sec = NL_RECV_TIMEOUT_S };
 	struct nl_sock *sk;
 	int one = 1, ret;
 
@@ -342,12 +347,25 @@ static int twin_nl_on_status(struct nl_msg *m, void *arg)
 	struct twin_nl *nl = arg;
 	struct twin_status st;
 
+	/*
+	 * Once the caller has seen enough, the rest of a dump is still read
+	 * (and skipped), so that no part of it is left on the socket to be
+	 * mistaken for the answer to the next request.
+	 */
 	if (nl->fn_ret)
-		return NL_SKIP;		/* the caller has seen enough */
+		return NL_SKIP;
 	if (twin_nl_parse_status(m, &st))
 		return NL_SKIP;		/* a malformed message is ignored */
 	nl->fn_ret = nl->fn(&st, nl->arg);
-	return nl->fn_ret ? NL_STOP : NL_OK;
+	return NL_OK;
+}
+
+static long twin_nl_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
 }
 
 /* Receive until the ack, the end of the dump, or an error. */
@@ -355,6 +373,7 @@ static int twin_nl_exchange(struct twin_nl *nl, struct nl_msg *m,
 			    char msg[NL_MSG_MAX])
 {
 	struct nl_cb *cb;
+	long deadline;
 	int ret;
 
 	nl->done = false;
@@ -372,13 +391,21 @@ static int twin_nl_exchange(struct twin_nl *nl, struct nl_msg *m,
 	if (nl->fn)
 		nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, twin_nl_on_status,
 			  nl);
+	deadline = twin_nl_now_ms() + NL_REPLY_TIMEOUT_S * 1000L;
 	ret = nl_send_auto(nl->sk, m);
-	while (ret >= 0 && !nl->done && !nl->fn_ret)
+	while (ret >= 0 && !nl->done) {
+		if (twin_nl_now_ms() > deadline) {
+			ret = -NLE_AGAIN;
+			break;
+		}
 		ret = nl_recvmsgs(nl->sk, cb);
+		if (ret == -NLE_AGAIN)
+			ret = 0;	/* SO_RCVTIMEO passed: check the time */
+	}
 	nl_cb_put(cb);
 	if (nl->err)
 		return nl->err;
-	if (ret < 0 && !nl->done && !nl->fn_ret) {
+	if (ret < 0 && !nl->done) {
 		if (!msg[0])
 			snprintf(msg, NL_MSG_MAX, "%s",
 				 ret == -NLE_AGAIN ?
@@ -509,12 +536,11 @@ int twin_nl_subscribe(struct twin_nl *nl, char msg[NL_MSG_MAX])
 	return 0;
 }
 
-static long twin_nl_now_ms(void)
+static int twin_nl_no_seq_check(struct nl_msg *m, void *arg)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
+	(void)m;
+	(void)arg;
+	return NL_OK;
 }
 
 int twin_nl_wait_events(struct twin_nl *nl, int timeout_ms, twin_status_fn fn,
@@ -532,6 +558,9 @@ int twin_nl_wait_events(struct twin_nl *nl, int timeout_ms, twin_status_fn fn,
 	nl->fn = fn;
 	nl->arg = arg;
 	nl->fn_ret = 0;
+	/* multicast messages carry no sequence numbers of ours */
+	nl_cb_set(cb, NL_CB_SEQ_CHECK, NL_CB_CUSTOM, twin_nl_no_seq_check,
+		  NULL);
 	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, twin_nl_on_status, nl);
 	while (!nl->fn_ret) {
 		wait = -1;

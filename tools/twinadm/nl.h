@@ -33,7 +33,7 @@ struct twin_req {
 	uint32_t meta_index;
 	const struct sockaddr_storage *local_addr, *peer_addr;
 	socklen_t local_len, peer_len;
-	uint32_t protocol;			/* enum twin_protocol, 0 unset */
+	uint32_t protocol;		/* enum twin_protocol, 0: unset */
 	const char *secret;			/* NULL: none */
 	uint32_t ping_int_ms, ping_timeo_ms, connect_int_ms; /* 0 unset */
 	bool force, clear_bitmap, discard_my_data;

@@ -24,6 +24,7 @@ enum twinadm_exit {
 	EX_NOT_UP = 4,		/* the resource is not up in the kernel */
 	EX_NO_MODULE = 5,	/* twin module not loaded */
 	EX_UNSUPPORTED = 6,	/* the loaded module cannot do this yet */
+	EX_TIMEOUT = 7,		/* wait-*: the state was not reached in time */
 };
 
 /* Options a command accepts besides the global ones (bit mask). */
@@ -123,6 +124,10 @@ int cmd_sh_minor(struct twinadm *t, const struct twinadm_target *tg);
 int cmd_sh_ll_dev(struct twinadm *t, const struct twinadm_target *tg);
 int cmd_sh_md_dev(struct twinadm *t, const struct twinadm_target *tg);
 int cmd_sh_ip(struct twinadm *t, const struct twinadm_target *tg);
+
+/* cmd_wait.c */
+int cmd_wait_connect(struct twinadm *t, const struct twinadm_target *tg);
+int cmd_wait_sync(struct twinadm *t, const struct twinadm_target *tg);
 
 /* help.c */
 int cmd_help(struct twinadm *t, int argc, char **argv);

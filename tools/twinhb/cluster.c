@@ -11,6 +11,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -498,6 +499,7 @@ static void cluster_liveness(uint64_t now)
 		snprintf(detail, sizeof(detail), "%d of %d votes", votes,
 			 total);
 		hbd.quorum = quorum;
+		hbd.fence_deadline = quorum ? 0 : now + cfg->fence_timeout_ms;
 		hb_event("quorum", NULL, cfg->members[hbd.me].name,
 			 quorum ? "lost" : "held", quorum ? "held" : "lost",
 			 detail);
@@ -636,6 +638,38 @@ static void cluster_check_ready(uint64_t now)
 	ctl_ready();
 }
 
+/*
+ * Without quorum this node must stop being Primary before the peer's
+ * takeover-delay runs out. If releasing hangs (a stuck umount, a device
+ * that will not demote), fence-action reboot restarts the node at once
+ * rather than risk two Primaries; with none we can only say so loudly.
+ */
+static void cluster_fence(uint64_t now)
+{
+	int i, fd;
+
+	if (hbd.quorum || !hbd.fence_deadline || now < hbd.fence_deadline)
+		return;
+	for (i = 0; i < hbd.cfg->ngroups && !hbd.g[i].held; i++)
+		;
+	if (i == hbd.cfg->ngroups)
+		return;
+	hbd.fence_deadline = 0;		/* once per quorum loss */
+	if (!hbd.cfg->fence_reboot) {
+		log_crit("fencing: group %s still holds resources fence-timeout after quorum was lost, and the peer may take over (fence-action none)",
+			 hbd.cfg->groups[i].name);
+		return;
+	}
+	log_crit("fencing: group %s not released within fence-timeout after quorum was lost: rebooting",
+		 hbd.cfg->groups[i].name);
+	fd = open("/proc/sysrq-trigger", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, "b", 1) != 1)
+		log_crit("fencing: cannot reboot through /proc/sysrq-trigger: %s",
+			 strerror(errno));
+	if (fd >= 0)
+		close(fd);
+}
+
 void cluster_tick(void)
 {
 	uint64_t now = loop_now();
@@ -646,6 +680,7 @@ void cluster_tick(void)
 		cluster_decide(now);
 		for (i = 0; i < hbd.cfg->ngroups; i++)
 			group_tick(i);
+		cluster_fence(now);
 	}
 	proc_tick();
 	if (!hbd.ready)

@@ -662,6 +662,8 @@ static int conf_global(struct conf_parser *cp)
 		  100 },
 		{ "stop-timeout", offsetof(struct hb_config, stop_timeout_ms),
 		  100 },
+		{ "fence-timeout", offsetof(struct hb_config, fence_timeout_ms),
+		  100 },
 		{ "status-interval",
 		  offsetof(struct hb_config, status_interval_ms), 100 },
 	};
@@ -690,6 +692,17 @@ static int conf_global(struct conf_parser *cp)
 					  HB_SECRET_MIN);
 		memcpy(cfg->secret, cp->words[1], n);
 		cfg->secret_len = n;
+		return 0;
+	}
+	if (!strcmp(k, "fence-action")) {
+		if (conf_want(cp, 1, 1, "fence-action reboot|none"))
+			return -1;
+		if (strcmp(cp->words[1], "reboot") &&
+		    strcmp(cp->words[1], "none"))
+			return conf_error(cp, cp->stmt_line,
+					  "fence-action is reboot or none, not '%s'",
+					  cp->words[1]);
+		cfg->fence_reboot = !strcmp(cp->words[1], "reboot");
 		return 0;
 	}
 	if (!strcmp(k, "hook"))
@@ -766,8 +779,17 @@ static int conf_finish(struct conf_parser *cp)
 		return conf_error(cp, cp->line,
 				  "deadtime (%dms) must be at least twice the interval (%dms)",
 				  cfg->deadtime_ms, cfg->interval_ms);
+	if (!cfg->fence_timeout_ms)
+		cfg->fence_timeout_ms = 3000;
+	/*
+	 * A node that lost quorum has fence-timeout to stop being Primary;
+	 * the survivor waits that long, plus a heartbeat or two of slack
+	 * for the two sides noticing the partition at slightly different
+	 * moments, before it promotes.
+	 */
 	if (cfg->takeover_delay_ms < 0)
-		cfg->takeover_delay_ms = cfg->deadtime_ms / 2;
+		cfg->takeover_delay_ms = cfg->fence_timeout_ms +
+					 2 * cfg->interval_ms;
 	if (!cfg->port)
 		cfg->port = HB_PORT_DEFAULT;
 	if (!cfg->max_skew_ms)

@@ -79,6 +79,8 @@ struct hb_config {
 	int max_skew_ms;		/* accepted heartbeat clock skew */
 	int step_timeout_ms;		/* one takeover/release command */
 	int stop_timeout_ms;		/* slotd SIGTERM to SIGKILL */
+	int fence_timeout_ms;		/* quorum lost: release within this */
+	bool fence_reboot;		/* ... or reboot (fence-action reboot) */
 	int status_interval_ms;		/* twinadm status probes */
 	unsigned char secret[HB_SECRET_MAX];
 	size_t secret_len;

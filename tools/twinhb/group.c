@@ -341,23 +341,30 @@ static enum group_result group_slots_run(int i)
 	return STEP_OK;
 }
 
-/* SIGTERM: slotd finishes in-flight deliveries, then exits. */
+/*
+ * SIGTERM: slotd finishes in-flight deliveries, then exits. Without
+ * quorum the peer is about to take over and every second counts, so
+ * SIGKILL: mail slotd acknowledged is already durable, and what it had
+ * not acknowledged the sender delivers again.
+ */
 static enum group_result group_slots_undo(int i)
 {
 	struct hb_group_rt *g = &hbd.g[i];
+	int sig = g->fencing ? SIGKILL : SIGTERM;
 	int k;
 
 	g->slots_stopping = 0;
-	g->stop_killed = false;
+	g->stop_killed = g->fencing;
 	g->stop_deadline = loop_now() + hbd.cfg->stop_timeout_ms;
 	for (k = 0; k < group_conf(i)->nslots; k++) {
 		g->slot_restart[k] = 0;
 		if (!g->slotd[k])
 			continue;
-		log_info("group %s: slot %s: stopping slotd (pid %d) with SIGTERM",
+		log_info("group %s: slot %s: stopping slotd (pid %d) with %s",
 			 group_conf(i)->name, group_conf(i)->slots[k],
-			 (int)proc_pid(g->slotd[k]));
-		proc_kill(g->slotd[k], SIGTERM);
+			 (int)proc_pid(g->slotd[k]),
+			 g->fencing ? "SIGKILL (no quorum)" : "SIGTERM");
+		proc_kill(g->slotd[k], sig);
 		g->slots_stopping++;
 	}
 	return g->slots_stopping ? STEP_WAIT : STEP_OK;
@@ -546,6 +553,7 @@ void group_stop(int i, const char *reason)
 	log_notice("group %s: releasing (%s)", group_conf(i)->name, reason);
 	hbd.busy = i;
 	g->rollback = false;
+	g->fencing = !hbd.quorum;
 	g->reason = reason;
 	g->step = STEP_COUNT;
 	group_set_state(i, HB_G_STOPPING);

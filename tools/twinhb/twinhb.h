@@ -44,6 +44,7 @@ struct hb_group_rt {
 	unsigned int held;	/* bit per step: done here, to be undone */
 	int step;		/* step in progress while busy */
 	bool rollback;		/* releasing after a failed takeover */
+	bool fencing;		/* releasing because quorum is lost */
 	const char *reason;	/* of the current transition */
 	char error[256];	/* last failure, shown in status */
 	uint64_t since;		/* loop_wall() of the last state change */
@@ -86,6 +87,7 @@ struct hb_daemon {
 	uint8_t standby;	/* bit per member, cluster-wide */
 	uint32_t standby_ver;
 	bool quorum;
+	uint64_t fence_deadline;	/* quorum lost: be released by then */
 	int votes;		/* members alive, me included */
 	int busy;		/* group in transition, or -1 */
 	bool ready;		/* the control socket answers */

@@ -18,6 +18,7 @@
 #include "lib/log.h"
 
 #define CONN_TICK_MS	1000
+#define CONN_OUT_HIWAT	(256 * 1024)	/* stop reading above this */
 
 static struct conn *conn_head, *conn_tail;	/* oldest activity first */
 static struct conn *conn_work_head, *conn_work_tail;
@@ -28,6 +29,7 @@ static struct ev_timer conn_tick;
 static void (*conn_free_hook)(struct conn *c);
 
 static void conn_arm_recv(struct conn *c);
+static void conn_tls_more(struct conn *c);
 static void conn_finish(struct conn *c);
 
 static void conn_unlink(struct conn *c)
@@ -107,7 +109,7 @@ static void conn_tick_fn(struct ev_timer *t)
 			continue;
 		log_info("%s: idle for %u s, closing", c->peer_addr,
 			 conn_idle_ms / 1000);
-		if (c->state == CONN_OPEN && c->ops->idle) {
+		if (c->state == CONN_OPEN && c->ops && c->ops->idle) {
 			conn_touch(c);	/* give the goodbye time to leave */
 			c->ops->idle(c);
 		} else {
@@ -183,6 +185,7 @@ void conn_run_work(void)
 			else if (buf_used(&c->in))
 				c->ops->input(c);
 			conn_arm_recv(c);
+			conn_tls_more(c);
 		}
 		conn_flush(c);
 		if (c->state == CONN_CLOSING && !c->send_pending)
@@ -237,6 +240,7 @@ static void conn_recv_done(struct ev_op *op, int res, unsigned int flags)
 	if (c->state == CONN_OPEN && !c->paused && buf_used(&c->in))
 		c->ops->input(c);
 	conn_arm_recv(c);
+	conn_tls_more(c);
 out:
 	conn_maybe_free(c);
 }
@@ -261,6 +265,13 @@ static void conn_send_done(struct ev_op *op, int res, unsigned int flags)
 	if (c->state == CONN_CLOSED)
 		goto out;
 	conn_touch(c);
+	if (c->out_blocked && conn_out_pending(c) <= CONN_OUT_HIWAT &&
+	    c->state == CONN_OPEN) {
+		c->out_blocked = false;
+		c->want_input = true;
+		conn_queue(c);
+		conn_arm_recv(c);
+	}
 	if (buf_used(&c->sending) || buf_used(&c->out)) {
 		conn_flush(c);
 	} else {
@@ -285,16 +296,38 @@ static void conn_close_done(struct ev_op *op, int res, unsigned int flags)
 	conn_maybe_free(c);
 }
 
+/*
+ * TLS may hold records that c->in had no room for; no recv will bring
+ * them up, so once the session made room, pull them from the work list.
+ */
+static void conn_tls_more(struct conn *c)
+{
+	if (c->ssl && c->tls_more && c->state == CONN_OPEN && !c->paused &&
+	    buf_used(&c->in) < c->in_max) {
+		c->want_input = true;
+		conn_queue(c);
+	}
+}
+
 static void conn_arm_recv(struct conn *c)
 {
 	struct io_uring_sqe *sqe;
 
-	if (c->recv_pending || c->paused)
+	/*
+	 * Keep reading while paused (up to in_max): the session gets no
+	 * input, but a client that hangs up is noticed at once.
+	 */
+	if (c->recv_pending)
 		return;
 	if (c->state != CONN_OPEN && c->state != CONN_HANDSHAKE)
 		return;
 	if (buf_used(&c->in) >= c->in_max)
 		return;		/* the session must consume first */
+	if (conn_out_pending(c) > CONN_OUT_HIWAT) {
+		/* A client that doesn't read its replies gets no more. */
+		c->out_blocked = true;
+		return;
+	}
 	sqe = ev_sqe(&c->recv_op);
 	ev_prep_recv_select(sqe, c->fd);
 	c->recv_pending = true;
@@ -373,8 +406,11 @@ int conn_write(struct conn *c, const void *data, size_t len)
 	else
 		ret = buf_append(&c->out, data, len);
 	conn_queue(c);
-	if (ret < 0)
-		log_warnx("%s: output buffer full", c->peer_addr);
+	if (ret < 0) {
+		log_warnx("%s: output over %zu bytes, closing", c->peer_addr,
+			  c->out.cap);
+		conn_abort(c);
+	}
 	return ret;
 }
 

@@ -75,6 +75,8 @@ struct conn {
 	bool paused;		/* the session asked not to read */
 	bool queued;		/* on the work list */
 	bool want_input;	/* call ops->input from the work list */
+	bool out_blocked;	/* not reading: too much output queued */
+	bool tls_more;		/* TLS holds input c->in had no room for */
 
 	unsigned long long last_active;	/* ev_now() */
 	struct conn *prev, *next;	/* all connections, oldest first */
@@ -104,7 +106,11 @@ int conn_printf(struct conn *c, const char *fmt, ...)
 /* Bytes queued and not yet sent. */
 size_t conn_out_pending(const struct conn *c);
 
-/* Stop/restart reading (flow control); resume replays buffered input. */
+/*
+ * Hold input back from the session (it waits for the disk, the password
+ * threads, ...); resume replays what was buffered meanwhile. The socket
+ * is still read up to in_max, so a hang-up is seen while paused.
+ */
 void conn_pause(struct conn *c);
 void conn_resume(struct conn *c);
 

@@ -125,10 +125,18 @@ static void ev_timer_done(struct ev_op *op, int res, unsigned int flags)
 
 	(void)flags;
 	t->armed = 0;
-	if (res == -ETIME && t->live) {
-		t->live = 0;
-		t->fn(t);
+	if (res != -ETIME || !t->live)
+		return;
+	/*
+	 * A restart may have raced with this expiry (the update found no
+	 * timer): the deadline says whether it is really due.
+	 */
+	if (ev_now() < t->deadline) {
+		ev_timer_start(t, (unsigned int)(t->deadline - ev_now()));
+		return;
 	}
+	t->live = 0;
+	t->fn(t);
 }
 
 void ev_timer_init(struct ev_timer *t, void (*fn)(struct ev_timer *t))
@@ -144,6 +152,7 @@ void ev_timer_start(struct ev_timer *t, unsigned int msec)
 
 	t->ts.tv_sec = msec / 1000;
 	t->ts.tv_nsec = (long long)(msec % 1000) * 1000000;
+	t->deadline = ev_now() + msec;
 	t->live = 1;
 	if (t->armed) {
 		sqe = ev_sqe(NULL);

@@ -31,6 +31,7 @@ struct ev_timer {
 	struct ev_op op;
 	struct __kernel_timespec ts;
 	void (*fn)(struct ev_timer *t);
+	unsigned long long deadline;	/* ev_now() when due */
 	unsigned int armed:1;	/* a timeout request is in the ring */
 	unsigned int live:1;	/* fire fn when it expires */
 };

@@ -10,6 +10,7 @@
 #include "lib/log.h"
 
 static int log_foreground = 1;
+static int log_stderr_too;	/* daemon start-up: the operator is watching */
 static int log_verbose;
 static const char *log_ident = "twin";
 
@@ -19,6 +20,11 @@ void log_init(const char *ident, int foreground)
 	log_foreground = foreground;
 	if (!foreground)
 		openlog(ident, LOG_PID | LOG_NDELAY, LOG_MAIL);
+}
+
+void log_set_stderr_too(int on)
+{
+	log_stderr_too = on;
 }
 
 void log_set_verbose(int verbose)
@@ -48,6 +54,9 @@ static void log_vlog(int prio, const char *err, const char *fmt, va_list ap)
 			err ? ": " : "", err ? err : "");
 	} else {
 		syslog(prio, "%s%s%s", msg, err ? ": " : "", err ? err : "");
+		if (log_stderr_too && prio <= LOG_WARNING)
+			fprintf(stderr, "%s: %s%s%s\n", log_ident, msg,
+				err ? ": " : "", err ? err : "");
 	}
 }
 

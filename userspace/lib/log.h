@@ -12,6 +12,8 @@
 
 void log_init(const char *ident, int foreground);
 void log_set_verbose(int verbose);
+/* With syslog, also copy warnings and errors to stderr (start-up). */
+void log_set_stderr_too(int on);
 int log_get_verbose(void);
 
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

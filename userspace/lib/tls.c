@@ -122,6 +122,8 @@ int tls_conn_pull(struct conn *c)
 {
 	int n, e;
 
+	/* Stays set if we stop because c->in is full, not for lack of data. */
+	c->tls_more = true;
 	while (buf_used(&c->in) < c->in_max) {
 		if (buf_reserve(&c->in, TLS_CHUNK) < 0)
 			break;
@@ -131,8 +133,10 @@ int tls_conn_pull(struct conn *c)
 			continue;
 		}
 		e = SSL_get_error(c->ssl, n);
-		if (e == SSL_ERROR_WANT_READ)
+		if (e == SSL_ERROR_WANT_READ) {
+			c->tls_more = false;
 			break;
+		}
 		tls_log_error(c, "read", n);
 		return -1;
 	}

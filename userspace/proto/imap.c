@@ -79,7 +79,7 @@ static const struct imap_command {
 
 void imap_write(struct imap_session *s, const void *data, size_t len)
 {
-	if (s->c)
+	if (s->c && s->c->state == CONN_OPEN)
 		imap_buf_add(&s->out, data, len);
 }
 
@@ -122,7 +122,7 @@ void imap_flush(struct imap_session *s)
 {
 	size_t n;
 
-	if (!s->c)
+	if (!s->c || s->c->state != CONN_OPEN)
 		return;
 	if (imap_buf_failed(&s->out)) {
 		log_warnx("imap %s: out of memory for replies", s->c->peer_addr);
@@ -141,11 +141,9 @@ void imap_flush(struct imap_session *s)
 		s->out_off += n;
 	}
 	if (!imap_out_pending(s)) {
+		/* Idle sessions hold no reply memory. */
 		s->out_off = 0;
-		if (s->out.cap > IMAP_OUT_LOWAT)
-			imap_buf_free(&s->out);
-		else
-			imap_buf_reset(&s->out);
+		imap_buf_free(&s->out);
 	}
 }
 
@@ -178,6 +176,22 @@ static void imap_cmd_free_ctx(struct imap_session *s)
 	s->cmd_ctx_free = NULL;
 }
 
+/* Logged in: commands may now be long and carry messages. */
+static void imap_parser_authed(struct imap_session *s)
+{
+	struct imap_parser_limits lim = {
+		.max_line_size = IMAP_LINE_MAX,
+		.max_literal_size = s->env->conf->max_message_size,
+	};
+	struct imap_parser *p = imap_parser_new(&lim);
+
+	if (!p)
+		return;		/* keep the small limits */
+	imap_parser_free(s->parser);
+	s->parser = p;
+	s->parser_authed = true;
+}
+
 void imap_cmd_done(struct imap_session *s, const char *status,
 		   const char *fmt, ...)
 {
@@ -197,6 +211,9 @@ void imap_cmd_done(struct imap_session *s, const char *status,
 	imap_printf(s, "%s %s %s\r\n", s->cmd.tag, status, text);
 	imap_cmd_free_ctx(s);
 	imap_parser_reset(s->parser);
+	if (!s->parser_authed && (s->state == IMAP_S_AUTH ||
+				  s->state == IMAP_S_SELECTED))
+		imap_parser_authed(s);
 	imap_walk_cleanup(s);
 	memset(&s->walk, 0, sizeof(s->walk));
 	s->walk.fd = -1;
@@ -344,7 +361,8 @@ static void imap_input(struct conn *c)
 
 static bool imap_maybe_free(struct imap_session *s)
 {
-	if (s->c || s->io_pending || ev_timer_busy(&s->delay) ||
+	if (s->c || s->io_pending || s->auth_busy ||
+	    ev_timer_busy(&s->delay) ||
 	    ev_timer_busy(&s->poll))
 		return false;
 	imap_cmd_free_ctx(s);
@@ -380,7 +398,8 @@ static void imap_writable(struct conn *c)
 	struct imap_session *s = c->ctx;
 
 	imap_flush(s);
-	if (s->wait == IMAP_W_BUSY && s->walk.visit && !s->io_pending &&
+	if (imap_live(s) && s->wait == IMAP_W_BUSY && s->walk.visit &&
+	    !s->io_pending &&
 	    imap_out_pending(s) < IMAP_OUT_LOWAT)
 		imap_walk_resume(s);
 }
@@ -410,6 +429,10 @@ static void imap_idle_timeout(struct conn *c)
 {
 	struct imap_session *s = c->ctx;
 
+	/* An IDLE client is waiting on purpose: keep it up to 31 minutes. */
+	if (s->wait == IMAP_W_IDLE && ev_now() - s->idle_since <
+	    IMAP_IDLE_MAX_MS)
+		return;
 	imap_bye(s, "Autologout; idle for too long");
 }
 
@@ -439,9 +462,10 @@ static const struct conn_ops imap_conn_ops = {
 
 static int imap_start(struct conn *c, struct proto_env *env, bool tls)
 {
+	/* Before login nothing needs more: bound what strangers can send. */
 	struct imap_parser_limits lim = {
-		.max_line_size = IMAP_LINE_MAX,
-		.max_literal_size = env->conf->max_message_size,
+		.max_line_size = IMAP_PREAUTH_MAX,
+		.max_literal_size = IMAP_PREAUTH_MAX,
 	};
 	struct imap_session *s = calloc(1, sizeof(*s));
 
@@ -461,6 +485,7 @@ static int imap_start(struct conn *c, struct proto_env *env, bool tls)
 	ev_timer_init(&s->delay, imap_login_delay_done);
 	ev_timer_init(&s->poll, imap_idle_poll);
 	imap_io_init(s);
+	proto_set_mailbox_listener(imap_mailbox_changed);
 	s->next = imap_sessions;
 	if (imap_sessions)
 		imap_sessions->prev = s;

@@ -23,15 +23,20 @@
 #include "imap/imap_parser.h"
 #include "imap/imap_seqset.h"
 #include "lib/ev.h"
+#include "proto/auth.h"
 #include "proto/proto.h"
 #include "store/store.h"
 
 #define IMAP_LINE_MAX		(64 * 1024)	/* non-literal bytes */
+#define IMAP_PREAUTH_MAX	(8 * 1024)	/* line and literal before login */
 #define IMAP_TAG_MAX		64
 #define IMAP_OUT_LOWAT		(128 * 1024)	/* produce more below this */
 #define IMAP_CONN_HIWAT		(512 * 1024)	/* keep in conn's buffer */
-#define IMAP_IDLE_POLL_MS	250	/* deliveries by LMTP: IDLE looks */
+#define IMAP_IDLE_POLL_MS	1000	/* changes by other processes */
+/* IDLE outlives idle_timeout up to this (RFC 2177: clients re-IDLE at 29) */
+#define IMAP_IDLE_MAX_MS	(31ULL * 60 * 1000)
 #define IMAP_APPEND_CHUNK	(256 * 1024)	/* bytes per ring write */
+#define IMAP_HEAD_MAX		(64 * 1024)	/* read for header-only FETCH */
 
 enum imap_state {
 	IMAP_S_NOTAUTH,
@@ -108,6 +113,7 @@ typedef void (*imap_cmd_fn)(struct imap_session *s, struct imap_cmd *cmd);
 enum imap_walk_ret {
 	IMAP_WALK_NEXT,		/* go on with the next message */
 	IMAP_WALK_NEED_RAW,	/* call again with the message bytes */
+	IMAP_WALK_NEED_HEAD,	/* ... with at least IMAP_HEAD_MAX of them */
 	IMAP_WALK_FAIL,		/* stop: the visitor already answered */
 };
 
@@ -119,7 +125,7 @@ struct imap_walk {
 	/* err: 0, or the message could not be read (answered NO) */
 	void (*done)(struct imap_session *s, int err);
 	char *raw;		/* bytes of msgs[idx[pos]] while loading */
-	size_t raw_len, raw_got;
+	size_t raw_len, raw_got;	/* raw_len < size: the head only */
 	int fd;
 };
 
@@ -132,13 +138,16 @@ struct imap_session {
 	bool condstore;			/* ENABLE CONDSTORE or implied */
 
 	struct imap_parser *parser;
+	bool parser_authed;		/* parser has the post-login limits */
 	struct imap_cmd cmd;		/* valid while wait == BUSY/IDLE */
 	char sasl_tag[IMAP_TAG_MAX + 1];
 
 	char user[STORE_USER_MAX + 1];
 	unsigned int failures;
+	bool auth_busy;			/* a password check on the pool */
 	struct ev_timer delay;		/* failed login */
 	struct ev_timer poll;		/* IDLE: look for deliveries */
+	unsigned long long idle_since;	/* ev_now() when IDLE began */
 	struct imap_mailbox *mbox;	/* SELECTED */
 
 	struct imap_buf out;		/* replies not yet in conn */
@@ -158,6 +167,12 @@ struct imap_session {
 
 /* ---- imap.c: sessions, replies ---- */
 
+/* Still talking to its client (not gone, not logging out)? */
+static inline bool imap_live(const struct imap_session *s)
+{
+	return s->c && s->state != IMAP_S_LOGOUT;
+}
+
 /* The list of every IMAP session of the process. */
 struct imap_session *imap_session_first(void);
 /* After the connection closed: free s if nothing is pending (true). */
@@ -167,7 +182,7 @@ bool imap_session_gone(struct imap_session *s);
 void imap_io_init(struct imap_session *s);
 void imap_walk_cleanup(struct imap_session *s);
 
-/* ---- imap.c, imap_view.c: replies, the mailbox view, helpers ---------------------- */
+/* ---- imap.c, imap_view.c: replies, the mailbox view, helpers ---- */
 
 void imap_printf(struct imap_session *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -200,6 +215,8 @@ int imap_sync(struct imap_session *s, bool allow_expunge,
 	      const struct imap_seqset *quiet);
 /* Tell every session with this mailbox selected (ours excluded). */
 void imap_notify(struct imap_session *s, const char *mailbox);
+/* proto_mailbox_changed() listener: LMTP deliveries, POP3 expunges. */
+void imap_mailbox_changed(const char *user, const char *mailbox);
 /* Drop the selected mailbox (no replies). */
 void imap_mailbox_close(struct imap_session *s);
 /* Load the keyword names of the selected mailbox again. */
@@ -256,6 +273,13 @@ void imap_login_delay_done(struct ev_timer *t);
 /* imap_cmd_select.c */
 void imap_cmd_select(struct imap_session *s, struct imap_cmd *cmd);
 void imap_cmd_status(struct imap_session *s, struct imap_cmd *cmd);
+/* STATUS items: a non-empty list of known atoms? */
+bool imap_status_items_valid(const struct imap_arg *items);
+/* "* STATUS name (...)" for a valid item list; a store status. */
+int imap_status_write(struct imap_session *s, const char *name,
+		      const struct imap_arg *items);
+/* "* FLAGS" and "* OK [PERMANENTFLAGS]" of the selected mailbox. */
+void imap_flags_announce(struct imap_session *s);
 
 /* imap_cmd_mailbox.c */
 void imap_cmd_create(struct imap_session *s, struct imap_cmd *cmd);

@@ -8,6 +8,7 @@
  * completion only frees the session.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,8 +23,11 @@ static void imap_io_complete(struct ev_op *op, int res, unsigned int flags)
 	s->io_pending = false;
 	if (imap_session_gone(s))
 		return;
-	if (!s->c)
+	if (!imap_live(s)) {
+		/* BYE was sent (shutdown, timeout): drop the command. */
+		imap_walk_cleanup(s);
 		return;
+	}
 	s->io_done(s, res);
 	imap_flush(s);
 }
@@ -61,7 +65,7 @@ static void imap_walk_run(struct imap_session *s);
 static void imap_walk_fail(struct imap_session *s)
 {
 	struct imap_walk *w = &s->walk;
-	void (*done)(struct imap_session *, int) = w->done;
+	void (*done)(struct imap_session *s, int err) = w->done;
 
 	imap_walk_cleanup(s);
 	w->visit = NULL;
@@ -104,8 +108,11 @@ static void imap_walk_read_more(struct imap_session *s)
 	s->io_pending = true;
 }
 
-/* Start loading the current message; false if that failed at once. */
-static bool imap_walk_load(struct imap_session *s)
+/*
+ * Start loading the current message (at most max bytes of it); false if
+ * that failed at once.
+ */
+static bool imap_walk_load(struct imap_session *s, size_t max)
 {
 	struct imap_walk *w = &s->walk;
 	const struct imap_msg *m = &s->mbox->msgs[w->idx[w->pos]];
@@ -120,7 +127,7 @@ static bool imap_walk_load(struct imap_session *s)
 			  store_error(s->env->store));
 		return false;
 	}
-	w->raw_len = (size_t)m->size;
+	w->raw_len = m->size < max ? (size_t)m->size : max;
 	w->raw_got = 0;
 	w->raw = malloc(w->raw_len + 1);
 	if (!w->raw)
@@ -139,7 +146,8 @@ static void imap_walk_run(struct imap_session *s)
 {
 	struct imap_walk *w = &s->walk;
 	enum imap_walk_ret r;
-	void (*done)(struct imap_session *, int);
+	void (*done)(struct imap_session *s, int err);
+	uint64_t size;
 
 	while (w->pos < w->n) {
 		if (!w->raw && imap_out_pending(s) >= IMAP_OUT_LOWAT) {
@@ -147,9 +155,16 @@ static void imap_walk_run(struct imap_session *s)
 			if (imap_out_pending(s) >= IMAP_OUT_LOWAT)
 				return;	/* writable resumes us */
 		}
+		size = s->mbox->msgs[w->idx[w->pos]].size;
 		r = w->visit(s, w->idx[w->pos], w->raw, w->raw_len);
-		if (r == IMAP_WALK_NEED_RAW && !w->raw) {
-			if (!imap_walk_load(s)) {
+		if ((r == IMAP_WALK_NEED_RAW &&
+		     (!w->raw || w->raw_len < size)) ||
+		    (r == IMAP_WALK_NEED_HEAD && !w->raw)) {
+			/* A head that was not enough: read it all. */
+			free(w->raw);
+			w->raw = NULL;
+			if (!imap_walk_load(s, r == IMAP_WALK_NEED_HEAD ?
+					    IMAP_HEAD_MAX : SIZE_MAX)) {
 				imap_walk_fail(s);
 				return;
 			}

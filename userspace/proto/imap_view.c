@@ -212,6 +212,7 @@ int imap_sync(struct imap_session *s, bool allow_expunge,
 	struct store_mailbox_info info;
 	struct store_msg *recs = NULL;
 	uint32_t recent_uid = UINT32_MAX;
+	struct imap_msg *m;
 	size_t i, n = 0, added;
 	bool pending = false;
 	long at;
@@ -248,8 +249,7 @@ int imap_sync(struct imap_session *s, bool allow_expunge,
 		at = imap_view_find(mb, recs[i].uid);
 		if (at < 0)
 			continue;
-		struct imap_msg *m = &mb->msgs[at];
-
+		m = &mb->msgs[at];
 		if (recs[i].expunged_at) {
 			m->expunged = true;
 			continue;
@@ -293,6 +293,17 @@ void imap_notify(struct imap_session *self, const char *mailbox)
 		if (s->wait == IMAP_W_IDLE)
 			imap_idle_wake(s);
 	}
+}
+
+void imap_mailbox_changed(const char *user, const char *mailbox)
+{
+	struct imap_session *s;
+
+	for (s = imap_session_first(); s; s = s->next)
+		if (s->wait == IMAP_W_IDLE && s->mbox &&
+		    !strcasecmp(s->user, user) &&
+		    !strcmp(s->mbox->name, mailbox))
+			imap_idle_wake(s);
 }
 
 /* ---- Arguments --------------------------------------------------------- */

@@ -44,6 +44,12 @@ static const char *const lmtp_state_names[LMTP_S_COUNT] = {
 	[LMTP_S_QUIT] = "quit",
 };
 
+/* A recipient the store took: its address and the slot user. */
+struct lmtp_accepted {
+	char addr[LMTP_ADDR_MAX + 1];
+	char user[STORE_USER_MAX + 1];
+};
+
 struct lmtp_session {
 	struct conn *c;			/* NULL once the client is gone */
 	struct proto_env *env;
@@ -54,7 +60,7 @@ struct lmtp_session {
 	/* The transaction. */
 	struct lmtp_mail mail;
 	struct store_delivery *d;
-	char (*rcpts)[LMTP_ADDR_MAX + 1];	/* accepted, store order */
+	struct lmtp_accepted *rcpts;	/* accepted, in store order */
 	size_t nrcpt;
 
 	/* The message body on its way to the file. */
@@ -195,12 +201,14 @@ static void lmtp_cmd_mail(struct lmtp_session *s, struct lmtp_cmd *cmd)
 }
 
 /* Add one recipient: user@domain if that is a user, else the local part. */
-static int lmtp_add_rcpt(struct lmtp_session *s, const struct lmtp_rcpt *r)
+static int lmtp_add_rcpt(struct lmtp_session *s, const struct lmtp_rcpt *r,
+			 char *who)
 {
 	char full[2 * LMTP_ADDR_MAX + 2];
 	const char *mailbox = r->detail[0] ? r->detail : NULL;
 	const char *user = r->user;
 	struct store_rcpt_result res;
+	size_t len;
 	int st;
 
 	if (r->domain[0]) {
@@ -214,11 +222,18 @@ static int lmtp_add_rcpt(struct lmtp_session *s, const struct lmtp_rcpt *r)
 	st = store_delivery_rcpt(s->d, user, mailbox, 0, &res);
 	if (st == STORE_EBADNAME && mailbox)	/* odd +detail: INBOX */
 		st = store_delivery_rcpt(s->d, user, NULL, 0, &res);
+	if (st == STORE_OK) {
+		/* A valid user name fits (store_user_name_valid). */
+		len = strnlen(user, STORE_USER_MAX);
+		memcpy(who, user, len);
+		who[len] = '\0';
+	}
 	return st;
 }
 
 static void lmtp_cmd_rcpt(struct lmtp_session *s, struct lmtp_cmd *cmd)
 {
+	char user[STORE_USER_MAX + 1];
 	struct lmtp_rcpt r;
 	const char *err;
 	void *p;
@@ -232,7 +247,7 @@ static void lmtp_cmd_rcpt(struct lmtp_session *s, struct lmtp_cmd *cmd)
 		lmtp_reply(s, "452 4.5.3 Too many recipients");
 		return;
 	}
-	st = lmtp_add_rcpt(s, &r);
+	st = lmtp_add_rcpt(s, &r, user);
 	switch (st) {
 	case STORE_OK:
 		break;
@@ -262,7 +277,8 @@ static void lmtp_cmd_rcpt(struct lmtp_session *s, struct lmtp_cmd *cmd)
 		return;
 	}
 	s->rcpts = p;
-	strcpy(s->rcpts[s->nrcpt++], r.addr);
+	strcpy(s->rcpts[s->nrcpt].addr, r.addr);
+	strcpy(s->rcpts[s->nrcpt++].user, user);
 	lmtp_reply(s, "250 2.1.5 <%s> OK", r.addr);
 }
 
@@ -554,25 +570,27 @@ static void lmtp_finish(struct lmtp_session *s)
 		switch (r->status) {
 		case STORE_OK:
 			log_info("lmtp %s: <%s> -> <%s> %s uid %u, %llu bytes",
-				 s->c->peer_addr, s->mail.from, s->rcpts[i],
+				 s->c->peer_addr, s->mail.from, s->rcpts[i].addr,
 				 r->mailbox, r->uid, s->size);
-			lmtp_reply(s, "250 2.0.0 <%s> delivered", s->rcpts[i]);
+			lmtp_reply(s, "250 2.0.0 <%s> delivered",
+				   s->rcpts[i].addr);
+			proto_mailbox_changed(s->rcpts[i].user, r->mailbox);
 			break;
 		case STORE_EQUOTA:
 			lmtp_reply(s, "452 4.2.2 <%s> mailbox full",
-				   s->rcpts[i]);
+				   s->rcpts[i].addr);
 			break;
 		case STORE_EQUOTA_PERM:
 			lmtp_reply(s, "552 5.2.2 <%s> message larger than "
-				   "the mailbox quota", s->rcpts[i]);
+				   "the mailbox quota", s->rcpts[i].addr);
 			break;
 		case STORE_ENOUSER:
 			lmtp_reply(s, "550 5.1.1 <%s> no such user here",
-				   s->rcpts[i]);
+				   s->rcpts[i].addr);
 			break;
 		default:
 			lmtp_reply(s, "451 4.3.0 <%s> temporary failure: %s",
-				   s->rcpts[i], store_strerror(r->status));
+				   s->rcpts[i].addr, store_strerror(r->status));
 			break;
 		}
 	}

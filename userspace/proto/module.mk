@@ -1,6 +1,7 @@
 # slotproto: the mail protocols slotd serves, and their parsers.
 LIBS += slotproto
-slotproto_SRCS := userspace/proto/proto.c userspace/proto/dot.c \
+slotproto_SRCS := userspace/proto/proto.c userspace/proto/auth.c \
+		  userspace/proto/dot.c \
 		  userspace/proto/sasl.c userspace/proto/lmtp_parse.c \
 		  userspace/proto/lmtp.c userspace/proto/pop3_parse.c \
 		  userspace/proto/pop3.c
@@ -22,3 +23,16 @@ test-slotd-conf_LDLIBS := -lcunit
 test-buf_SRCS := tests/unit/cu_run.c tests/unit/test-buf.c
 test-buf_LIBADD := twincore
 test-buf_LDLIBS := -lcunit
+
+# IMAP4rev1 sessions (imap.h); the protocol libraries are in userspace/imap.
+slotproto_SRCS += userspace/proto/imap.c userspace/proto/imap_view.c \
+		  userspace/proto/imap_io.c userspace/proto/imap_cmd_auth.c \
+		  userspace/proto/imap_cmd_misc.c \
+		  userspace/proto/imap_cmd_select.c \
+		  userspace/proto/imap_cmd_mailbox.c \
+		  userspace/proto/imap_cmd_append.c \
+		  userspace/proto/imap_cmd_fetch.c \
+		  userspace/proto/imap_cmd_store.c \
+		  userspace/proto/imap_cmd_search.c \
+		  userspace/proto/imap_cmd_copy.c \
+		  userspace/proto/imap_cmd_idle.c

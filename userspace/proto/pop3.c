@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "lib/log.h"
+#include "proto/auth.h"
 #include "proto/dot.h"
 #include "proto/pop3_parse.h"
 #include "proto/proto.h"
@@ -25,6 +26,7 @@
 enum pop3_state {
 	POP3_S_AUTH,		/* AUTHORIZATION */
 	POP3_S_SASL,		/* AUTH PLAIN waiting for the response */
+	POP3_S_CHECK,		/* the auth pool checks a password */
 	POP3_S_DELAY,		/* a failed login, answer held back */
 	POP3_S_TRANS,		/* TRANSACTION */
 	POP3_S_SEND,		/* streaming RETR/TOP */
@@ -35,6 +37,7 @@ enum pop3_state {
 static const char *const pop3_state_names[POP3_S_COUNT] = {
 	[POP3_S_AUTH] = "authorization",
 	[POP3_S_SASL] = "sasl",
+	[POP3_S_CHECK] = "check",
 	[POP3_S_DELAY] = "delay",
 	[POP3_S_TRANS] = "transaction",
 	[POP3_S_SEND] = "send",
@@ -51,6 +54,8 @@ struct pop3_session {
 	bool have_user;
 	unsigned int failures;
 	struct ev_timer delay;
+	struct auth_req auth;
+	bool auth_busy;
 
 	/* The maildrop snapshot taken at login. */
 	struct store_msg *msgs;
@@ -110,7 +115,8 @@ static void pop3_file_close(struct pop3_session *s)
 
 static bool pop3_maybe_free(struct pop3_session *s)
 {
-	if (s->c || s->read_pending || ev_timer_busy(&s->delay))
+	if (s->c || s->read_pending || s->auth_busy ||
+	    ev_timer_busy(&s->delay))
 		return false;
 	pop3_file_close(s);
 	free(s->rbuf);
@@ -186,29 +192,27 @@ static int pop3_open_maildrop(struct pop3_session *s)
 	return s->deleted ? 0 : -1;
 }
 
-static void pop3_login(struct pop3_session *s, const char *name,
-		       const char *pass)
+/* The pool answered: finish the login started by pop3_login(). */
+static void pop3_auth_done(struct auth_req *req)
 {
-	char user[STORE_USER_MAX + 1];
-	int st;
+	struct pop3_session *s = container_of(req, struct pop3_session, auth);
 
-	if (strlen(name) > STORE_USER_MAX) {
-		pop3_login_failed(s, "(too long)");
+	s->auth_busy = false;
+	if (!s->c) {
+		pop3_maybe_free(s);
 		return;
 	}
-	strcpy(user, name);	/* name may be s->user */
-	st = store_user_auth(s->env->store, user, pass);
-	if (st == STORE_EAUTH || st == STORE_ENOUSER) {
-		pop3_login_failed(s, user);
+	pop3_enter_state(s, POP3_S_AUTH);
+	if (req->status == STORE_EAUTH || req->status == STORE_ENOUSER) {
+		pop3_login_failed(s, req->user);
 		return;
 	}
-	if (st != STORE_OK) {
-		log_warnx("pop3: authentication of %s: %s", user,
-			  store_error(s->env->store));
+	conn_resume(s->c);
+	if (req->status != STORE_OK) {
 		pop3_reply(s, "-ERR [SYS/TEMP] Authentication unavailable");
 		return;
 	}
-	snprintf(s->user, sizeof(s->user), "%s", user);
+	strcpy(s->user, req->user);
 	for (char *p = s->user; *p; p++)	/* the store folds too */
 		if (*p >= 'A' && *p <= 'Z')
 			*p = (char)(*p - 'A' + 'a');
@@ -220,6 +224,23 @@ static void pop3_login(struct pop3_session *s, const char *name,
 		 s->user, conn_is_tls(s->c) ? " with TLS" : "", s->nmsgs);
 	pop3_reply(s, "+OK Logged in, %zu messages", s->nmsgs);
 	pop3_enter_state(s, POP3_S_TRANS);
+}
+
+/* Check the password on the auth pool; input waits meanwhile. */
+static void pop3_login(struct pop3_session *s, const char *name,
+		       const char *pass)
+{
+	if (strlen(name) > STORE_USER_MAX || strlen(pass) > AUTH_PASS_MAX) {
+		pop3_login_failed(s, "(too long)");
+		return;
+	}
+	strcpy(s->auth.user, name);
+	strcpy(s->auth.pass, pass);
+	s->auth.done = pop3_auth_done;
+	s->auth_busy = true;
+	pop3_enter_state(s, POP3_S_CHECK);
+	conn_pause(s->c);
+	auth_submit(&s->auth);
 }
 
 static void pop3_cmd_user(struct pop3_session *s, struct pop3_cmd *cmd)
@@ -481,7 +502,8 @@ static void pop3_send_more(struct pop3_session *s)
 {
 	struct io_uring_sqe *sqe;
 
-	if (s->read_pending || conn_out_pending(s->c) >= POP3_OUT_LOWAT)
+	if (s->read_pending || s->c->state != CONN_OPEN ||
+	    conn_out_pending(s->c) >= POP3_OUT_LOWAT)
 		return;
 	sqe = ev_sqe(&s->read_op);
 	io_uring_prep_read(sqe, s->fd, s->rbuf, POP3_READ_CHUNK, s->read_off);
@@ -574,9 +596,11 @@ static void pop3_cmd_quit(struct pop3_session *s, struct pop3_cmd *cmd)
 			  store_error(s->env->store));
 		pop3_reply(s, "-ERR [SYS/TEMP] Deleted messages not removed");
 	} else {
-		if (n)
+		if (n) {
 			log_info("pop3 %s: %s deleted %zu messages",
 				 s->c->peer_addr, s->user, count);
+			proto_mailbox_changed(s->user, "INBOX");
+		}
 		pop3_reply(s, "+OK slotd POP3 signing off (%zu messages "
 			   "deleted)", count);
 	}
@@ -720,6 +744,8 @@ static void pop3_closed(struct conn *c)
 
 	/* A running delay timer is left to expire: it frees us then. */
 	s->c = NULL;
+	if (s->auth_busy)
+		auth_cancel(&s->auth);
 	pop3_maybe_free(s);
 }
 

@@ -9,7 +9,22 @@ static const struct proto *const proto_table[SVC_COUNT] = {
 	[SVC_POP3] = &proto_pop3,
 	[SVC_POP3S] = &proto_pop3,
 	[SVC_LMTP] = &proto_lmtp,
+	[SVC_IMAP] = &proto_imap,
+	[SVC_IMAPS] = &proto_imap,
 };
+
+static proto_mailbox_fn proto_mailbox_listener;
+
+void proto_set_mailbox_listener(proto_mailbox_fn fn)
+{
+	proto_mailbox_listener = fn;
+}
+
+void proto_mailbox_changed(const char *user, const char *mailbox)
+{
+	if (proto_mailbox_listener)
+		proto_mailbox_listener(user, mailbox);
+}
 
 const struct proto *proto_for_service(enum slotd_service svc)
 {

@@ -42,10 +42,21 @@ struct proto {
 /* The protocol serving a service, or NULL if this build has none. */
 const struct proto *proto_for_service(enum slotd_service svc);
 
+/*
+ * Mailbox changes between the protocols of this process: LMTP calls
+ * proto_mailbox_changed() after each committed delivery and POP3 after its
+ * expunge, so a protocol that registered a listener (IMAP IDLE) can wake
+ * its sessions at once instead of polling. One listener; NULL removes it.
+ */
+typedef void (*proto_mailbox_fn)(const char *user, const char *mailbox);
+void proto_set_mailbox_listener(proto_mailbox_fn fn);
+void proto_mailbox_changed(const char *user, const char *mailbox);
+
 /* May a plaintext password be accepted on c (plaintext_auth policy)? */
 bool proto_plaintext_ok(const struct proto_env *env, const struct conn *c);
 
 extern const struct proto proto_lmtp;
 extern const struct proto proto_pop3;
+extern const struct proto proto_imap;
 
 #endif

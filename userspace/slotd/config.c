@@ -84,8 +84,8 @@ static int slotd_conf_path(char *out, const char *dir, const char *value,
 	return 0;
 }
 
-static int slotd_conf_set(void *arg, const char *key, const char *value,
-			  char *err, size_t errlen)
+static int slotd_conf_set_one(void *arg, const char *key, const char *value,
+			      char *err, size_t errlen)
 {
 	struct slotd_load *ld = arg;
 	struct slotd_conf *conf = ld->conf;
@@ -151,6 +151,22 @@ static int slotd_conf_set(void *arg, const char *key, const char *value,
 		if (!strcmp(key, slotd_foreign_keys[i]))
 			return 0;
 	snprintf(err, errlen, "unknown key '%s'", key);
+	return -1;
+}
+
+/* Every message names its key: "max_line: '3' is outside 512..65536". */
+static int slotd_conf_set(void *arg, const char *key, const char *value,
+			  char *err, size_t errlen)
+{
+	char msg[CONF_ERR_LEN];
+
+	msg[0] = '\0';
+	if (slotd_conf_set_one(arg, key, value, msg, sizeof(msg)) == 0)
+		return 0;
+	if (!strncmp(msg, "unknown key", 11))
+		snprintf(err, errlen, "%s", msg);
+	else
+		snprintf(err, errlen, "%s: %s", key, msg);
 	return -1;
 }
 

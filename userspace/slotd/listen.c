@@ -13,6 +13,8 @@
 
 #define LISTEN_BACKLOG	1024
 #define PEER_BUCKETS	1024
+#define LISTEN_OUT_MAX	(16 << 20)	/* queued output per connection */
+#define LISTEN_BIND_TRIES	50	/* x 100 ms, when the address is busy */
 
 struct listener {
 	struct ev_op op;
@@ -142,7 +144,7 @@ static void listen_take(struct listener *l, int fd)
 	}
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	c = conn_new(fd, (struct sockaddr *)&ss, sslen, conf->max_line,
-		     1024 * 1024);
+		     LISTEN_OUT_MAX);
 	if (!c) {
 		log_warnx("%s: out of memory, dropping a connection",
 			  slotd_service_name(l->svc));
@@ -207,7 +209,7 @@ static void listen_accept_done(struct ev_op *op, int res, unsigned int flags)
 static int listen_socket(const struct conf_addr *a, char *err, size_t errlen)
 {
 	int one = 1;
-	int fd;
+	int fd, tries;
 
 	fd = socket(a->ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
@@ -218,8 +220,24 @@ static int listen_socket(const struct conf_addr *a, char *err, size_t errlen)
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (a->ss.ss_family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
-	if (bind(fd, (const struct sockaddr *)&a->ss, a->len) < 0 ||
-	    listen(fd, LISTEN_BACKLOG) < 0) {
+	/*
+	 * Right after a crash the old process's sockets may linger while
+	 * the kernel tears its ring down: give them a moment.
+	 */
+	for (tries = 0; bind(fd, (const struct sockaddr *)&a->ss,
+			     a->len) < 0; tries++) {
+		if (errno != EADDRINUSE || tries == LISTEN_BIND_TRIES) {
+			snprintf(err, errlen, "%s: %s", a->text,
+				 strerror(errno));
+			close(fd);
+			return -1;
+		}
+		if (tries == 0)
+			log_warnx("%s: address in use, retrying for %d s",
+				  a->text, LISTEN_BIND_TRIES / 10);
+		usleep(100 * 1000);
+	}
+	if (listen(fd, LISTEN_BACKLOG) < 0) {
 		snprintf(err, errlen, "%s: %s", a->text, strerror(errno));
 		close(fd);
 		return -1;

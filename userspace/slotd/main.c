@@ -10,15 +10,19 @@
  * then the loop. SIGTERM stops gracefully, SIGHUP reloads.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
+#include <sys/wait.h>
 
 #include "lib/log.h"
+#include "proto/auth.h"
 #include "slotd/listen.h"
 #include "store/store.h"
 
@@ -29,7 +33,9 @@
 struct slotd {
 	const char *dir;
 	const char *conf_path;
-	char conf_buf[PATH_MAX];
+	char dir_buf[PATH_MAX];
+	char conf_buf[PATH_MAX + 16];
+	char conf_abs[PATH_MAX];
 	struct slotd_conf confs[2];	/* current and the one before */
 	int conf_cur;
 	struct proto_env env;
@@ -44,16 +50,72 @@ struct slotd {
 
 static struct slotd slotd;
 
+/*
+ * Without -f: fork, and let the parent wait until the child is serving
+ * (it writes one byte) or died (EOF), so start-up errors still reach the
+ * operator's terminal and the exit code tells. Done before the store,
+ * threads and ring exist: none of them survives a fork.
+ */
+static int slotd_daemonize(void)
+{
+	int pfd[2];
+	pid_t pid;
+	char ok;
+	int status;
+
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		fatal("pipe");
+	pid = fork();
+	if (pid < 0)
+		fatal("fork");
+	if (pid > 0) {
+		close(pfd[1]);
+		if (read(pfd[0], &ok, 1) == 1)
+			_exit(0);
+		waitpid(pid, &status, 0);
+		_exit(WIFEXITED(status) && WEXITSTATUS(status) ?
+		      WEXITSTATUS(status) : 1);
+	}
+	close(pfd[0]);
+	if (setsid() < 0)
+		fatal("setsid");
+	if (chdir("/") < 0)
+		fatal("chdir /");
+	return pfd[1];
+}
+
+/* The daemon serves: release the waiting parent, leave the terminal. */
+static void slotd_detach(int ready_fd)
+{
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	if (write(ready_fd, "", 1) != 1)
+		log_warn("start-up pipe");
+	close(ready_fd);
+	log_set_stderr_too(0);
+	if (null >= 0) {
+		dup2(null, STDIN_FILENO);
+		dup2(null, STDOUT_FILENO);
+		dup2(null, STDERR_FILENO);
+		if (null > STDERR_FILENO)
+			close(null);
+	}
+}
+
 static void slotd_usage(FILE *out)
 {
 	fprintf(out,
 "usage: slotd [-f] [-v] [-c FILE] DIR\n"
 "\n"
-"Serve the mail slot in DIR: LMTP deliveries and POP3, on the addresses\n"
-"set in DIR/slot.conf (see docs/slotd.md for every key).\n"
+"Serve the mail slot in DIR: LMTP deliveries, POP3 and IMAP, on the\n"
+"addresses set in DIR/slot.conf (see docs/slotd.md for every key):\n"
+"  lmtp = 127.0.0.1:24      pop3 = 192.0.2.7:110    pop3s = 192.0.2.7:995\n"
+"  tls_cert = cert.pem      tls_key = key.pem       plaintext_auth = tls\n"
 "\n"
 "  -c FILE   read FILE instead of DIR/slot.conf\n"
-"  -f        stay in the foreground and log to stderr (default: syslog)\n"
+"  -f        stay in the foreground and log to stderr; without -f slotd\n"
+"            becomes a daemon logging to syslog, and this command exits 0\n"
+"            once it serves, or 1 with the start-up error\n"
 "  -v        log more (each connection, state changes, TLS details)\n"
 "  -h        show this help\n"
 "\n"
@@ -197,6 +259,18 @@ static void slotd_idle(void)
 
 /* ---- Setup ------------------------------------------------------------ */
 
+/* Thousands of connections need thousands of descriptors. */
+static void slotd_raise_nofile(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			log_warn("setrlimit(RLIMIT_NOFILE)");
+	}
+}
+
 static int slotd_signals(void)
 {
 	sigset_t set;
@@ -216,6 +290,7 @@ int main(int argc, char **argv)
 {
 	char err[512];
 	int foreground = 0, verbose = 0;
+	int ready_fd = -1;
 	int ch, ret;
 
 	while ((ch = getopt(argc, argv, "c:fvh")) != -1) {
@@ -241,7 +316,21 @@ int main(int argc, char **argv)
 		slotd_usage(stderr);
 		return 2;
 	}
-	slotd.dir = argv[optind];
+	/* Absolute paths: a daemon leaves its working directory. */
+	if (!realpath(argv[optind], slotd.dir_buf)) {
+		fprintf(stderr, "slotd: %s: %s\n", argv[optind],
+			strerror(errno));
+		return 1;
+	}
+	slotd.dir = slotd.dir_buf;
+	if (slotd.conf_path && slotd.conf_path[0] != '/') {
+		if (!realpath(slotd.conf_path, slotd.conf_abs)) {
+			fprintf(stderr, "slotd: %s: %s\n", slotd.conf_path,
+				strerror(errno));
+			return 1;
+		}
+		slotd.conf_path = slotd.conf_abs;
+	}
 	if (!slotd.conf_path) {
 		snprintf(slotd.conf_buf, sizeof(slotd.conf_buf),
 			 "%s/slot.conf", slotd.dir);
@@ -249,11 +338,15 @@ int main(int argc, char **argv)
 	}
 	log_init("slotd", foreground);
 	log_set_verbose(verbose);
+	log_set_stderr_too(!foreground);
 
 	/* 1. configuration */
 	if (slotd_load_conf(&slotd.confs[0], err, sizeof(err)) < 0)
 		fatalx("%s", err);
 	slotd.env.conf = &slotd.confs[0];
+	if (!foreground)
+		ready_fd = slotd_daemonize();
+	slotd_raise_nofile();
 	/* 2. signals, blocked before anything can deliver them */
 	if (slotd_signals() < 0)
 		fatal("signalfd");
@@ -273,10 +366,13 @@ int main(int argc, char **argv)
 	if (ret < 0)
 		fatalx("io_uring buffers: %s", strerror(-ret));
 	conn_init((unsigned int)slotd.env.conf->idle_timeout_ms);
-	/* 6. listeners */
+	/* 6. the password checkers (threads with their own handles) */
+	if (auth_init(slotd.dir, err, sizeof(err)) < 0)
+		fatalx("%s: %s", slotd.dir, err);
+	/* 7. listeners */
 	if (listen_open_all(&slotd.env, err, sizeof(err)) < 0)
 		fatalx("%s", err);
-	/* 7. signals and timers through the ring */
+	/* 8. signals and timers through the ring */
 	slotd.sig_op.cb = slotd_signal;
 	slotd_signal(&slotd.sig_op, 0, 0);
 	ev_timer_init(&slotd.shutdown_timer, slotd_shutdown_expired);
@@ -285,11 +381,14 @@ int main(int argc, char **argv)
 	ev_set_idle_hook(slotd_idle);
 
 	log_info("serving %s (pid %d)", slotd.dir, (int)getpid());
+	if (ready_fd >= 0)
+		slotd_detach(ready_fd);
 	ret = ev_run();
 	if (ret < 0)
 		log_warnx("event loop: %s", strerror(-ret));
 	log_info("stopped");
 
+	auth_exit();
 	ev_exit();
 	tls_ctx_free(slotd.env.tls);
 	store_close(slotd.env.store);

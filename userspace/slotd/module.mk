@@ -2,5 +2,5 @@
 PROGS += slotd
 slotd_SRCS := userspace/slotd/main.c userspace/slotd/listen.c \
 	      userspace/slotd/config.c
-slotd_LIBADD := slotproto store twincore
-slotd_LDLIBS := -luring -lssl -lcrypto -ldb
+slotd_LIBADD := slotproto imap store twincore
+slotd_LDLIBS := -luring -lssl -lcrypto -ldb -lpthread

@@ -5,7 +5,8 @@ store_SRCS := userspace/store/store.c userspace/store/store_rec.c \
 	      userspace/store/store_name.c userspace/store/store_user.c \
 	      userspace/store/store_mailbox.c userspace/store/store_msg.c \
 	      userspace/store/store_deliver.c userspace/store/store_recover.c \
-	      userspace/store/store_audit.c userspace/store/store_dump.c
+	      userspace/store/store_audit.c userspace/store/store_dump.c \
+	      userspace/store/store_backup.c
 STORE_LDLIBS := -ldb -lcrypto
 
 UNIT_TESTS += test-store

@@ -80,6 +80,15 @@ static void store_db_errcall(const DB_ENV *env, const char *pfx,
 	snprintf(st->dbmsg, sizeof(st->dbmsg), "%s", msg);
 }
 
+/*
+ * Informational messages (failchk's "Freeing read locks ..."): not for
+ * stderr of a daemon; kept like errors for the next explanation.
+ */
+static void store_db_msgcall(const DB_ENV *env, const char *msg)
+{
+	store_db_errcall(env, NULL, msg);
+}
+
 int store_sysfail(struct store *st, const char *what, const char *path)
 {
 	return store_fail(st, STORE_EIO, "%s %s: %s", what, path,
@@ -432,7 +441,13 @@ static int store_open_env(struct store *st, bool alone)
 		return store_dbfail(st, ret, "db_env_create");
 	st->env->app_private = st;
 	st->env->set_errcall(st->env, store_db_errcall);
+	st->env->set_msgcall(st->env, store_db_msgcall);
 	st->env->set_lk_detect(st->env, DB_LOCK_DEFAULT);
+	/* room for big mailboxes in one transaction, and a useful cache */
+	st->env->set_lk_max_locks(st->env, 20000);
+	st->env->set_lk_max_objects(st->env, 20000);
+	st->env->set_lk_max_lockers(st->env, 2000);
+	st->env->set_cachesize(st->env, 0, 16 << 20, 1);
 	st->env->set_thread_count(st->env, 64);
 	st->env->set_isalive(st->env, store_isalive);
 	/* logs no longer needed for recovery are removed: no archival */
@@ -468,6 +483,9 @@ static int store_open_locks(struct store *st, bool *alone)
 	if (st->users_fd < 0)
 		return store_sysfail(st, "cannot open", SLOT_LOCK_USERS);
 	*alone = flock(st->users_fd, LOCK_EX | LOCK_NB) == 0;
+	/* others have it open: join them (they hold it shared too) */
+	if (!*alone && flock(st->users_fd, LOCK_SH) < 0)
+		return store_sysfail(st, "cannot lock", SLOT_LOCK_USERS);
 	return STORE_OK;
 }
 
@@ -549,8 +567,13 @@ int store_open(const char *dir, unsigned int flags, struct store **stp,
 
 int store_checkpoint(struct store *st)
 {
-	int ret = st->env->txn_checkpoint(st->env, 0, 0, 0);
+	int ret;
 
+	/* a slotctl killed in a transaction must not block us for long */
+	ret = st->env->failchk(st->env, 0);
+	if (ret)
+		return store_dbfail(st, ret, "failchk");
+	ret = st->env->txn_checkpoint(st->env, 0, 0, 0);
 	return ret ? store_dbfail(st, ret, "checkpoint") : STORE_OK;
 }
 

@@ -37,12 +37,12 @@
 enum store_status {
 	STORE_OK = 0,
 	STORE_ENOUSER,		/* no such user */
-	STORE_EAUTH,		/* bad password (or unknown user, at login) */
+	STORE_EAUTH,		/* bad password, or unknown user at login */
 	STORE_ENOMBOX,		/* no such mailbox */
 	STORE_ENOMSG,		/* no such message (UID) */
 	STORE_EEXIST,		/* user or mailbox already exists */
 	STORE_EBADNAME,		/* invalid user or mailbox name */
-	STORE_EQUOTA,		/* over quota now: temporary (LMTP 452 4.2.2) */
+	STORE_EQUOTA,		/* over quota now: temporary, 452 4.2.2 */
 	STORE_EQUOTA_PERM,	/* larger than the whole quota: 552 5.2.2 */
 	STORE_EINVAL,		/* bad argument or forbidden operation */
 	STORE_EVERSION,		/* slot layout version not supported */
@@ -60,7 +60,8 @@ const char *store_strerror(int status);
 #define STORE_KEYWORDS		64	/* keywords per mailbox */
 #define STORE_ERR_LEN		256
 #define STORE_QUOTA_NONE	UINT64_MAX
-#define STORE_RETENTION_DEFAULT	(7 * 24 * 3600)	/* expunged mail kept */
+/* How long expunged messages are kept by default. */
+#define STORE_RETENTION_DEFAULT	(7 * 24 * 3600)
 
 struct store;
 
@@ -93,20 +94,26 @@ const char *store_dir(const struct store *st);
  */
 int64_t store_retention(const struct store *st);
 
-/* Write a database checkpoint; slotd may call this now and then. */
+/*
+ * Write a database checkpoint and release the database locks of processes
+ * that died holding them (a killed slotctl).  slotd calls this now and
+ * then (every few seconds to a minute).
+ */
 int store_checkpoint(struct store *st);
 
 /* ---- Users ------------------------------------------------------------ */
 
 struct store_user_info {
 	char name[STORE_USER_MAX + 1];
-	uint64_t quota;		/* bytes, STORE_QUOTA_NONE for unlimited */
+	uint64_t quota;		/* bytes, or STORE_QUOTA_NONE */
 	uint64_t used;		/* bytes of messages not expunged */
 	int64_t created;
 };
 
-/* A user name is 1..64 of [a-z0-9._@-] (after case folding), not
- * starting with '.' or '-'. */
+/*
+ * A user name is 1..64 of [a-z0-9._@-] (after case folding), not
+ * starting with '.' or '-'.
+ */
 bool store_user_name_valid(const char *user);
 
 /*
@@ -150,7 +157,7 @@ enum store_special_use {
 
 struct store_mailbox_info {
 	char name[STORE_MAILBOX_MAX + 1];
-	uint64_t id;		/* slot-wide, never reused: directory name */
+	uint64_t id;		/* slot-wide, never reused: dir name */
 	uint32_t uidvalidity;
 	uint32_t uidnext;
 	uint64_t highestmodseq;
@@ -247,7 +254,7 @@ struct store_msg {
 };
 
 enum store_list_flags {
-	STORE_LIST_LIVE		= 1 << 0,	/* messages not expunged */
+	STORE_LIST_LIVE		= 1 << 0,	/* not expunged */
 	STORE_LIST_EXPUNGED	= 1 << 1,	/* expunged, still kept */
 };
 
@@ -355,7 +362,7 @@ enum store_rcpt_flags {
 
 struct store_rcpt_result {
 	int status;		/* STORE_OK or why not delivered */
-	bool fell_back;		/* mailbox did not exist: went to INBOX */
+	bool fell_back;		/* no such mailbox: went to INBOX */
 	char mailbox[STORE_MAILBOX_MAX + 1];	/* where it goes */
 	uint32_t uidvalidity;	/* after commit */
 	uint32_t uid;		/* after commit */
@@ -395,6 +402,27 @@ int store_delivery_commit(struct store_delivery *d,
 const struct store_rcpt_result *
 store_delivery_result(const struct store_delivery *d, size_t i);
 
+/*
+ * Group commit: several deliveries (of the same handle) in one
+ * transaction, so one log flush and one fsync per mailbox directory serve
+ * them all; a server can commit every delivery whose file fsync completed
+ * in the same event loop turn.  First give each its content, then commit:
+ *
+ *	store_delivery_set_content(d1, sha1, size1, 0);
+ *	store_delivery_set_content(d2, sha2, size2, 0);
+ *	store_delivery_commit_many((struct store_delivery *[]){ d1, d2 }, 2);
+ *
+ * Results per recipient as for store_delivery_commit(); a delivery that is
+ * not valid (size mismatch, no recipient) fails alone.  Returns STORE_OK
+ * if every recipient of every delivery got its message, else the first
+ * failure.  store_delivery_commit(d, ...) is set_content + commit_many of
+ * one.
+ */
+void store_delivery_set_content(struct store_delivery *d,
+				const unsigned char sha256[32], uint64_t size,
+				int64_t internal_date);
+int store_delivery_commit_many(struct store_delivery **ds, size_t n);
+
 /* Remove the temporary file and free d (after commit, or to abort). */
 void store_delivery_end(struct store_delivery *d);
 
@@ -405,7 +433,7 @@ enum store_audit_kind {
 	STORE_AUDIT_SIZE,	/* size differs from the index */
 	STORE_AUDIT_MISSING,	/* index record without its file */
 	STORE_AUDIT_UNREADABLE,	/* file there but cannot be read */
-	STORE_AUDIT_ORPHAN,	/* file or directory the index does not know */
+	STORE_AUDIT_ORPHAN,	/* file or directory nobody knows */
 	STORE_AUDIT_USAGE,	/* a user's used bytes differ from the sum */
 };
 
@@ -431,6 +459,22 @@ struct store_audit_stats {
 int store_audit(struct store *st,
 		void (*report)(void *arg, const struct store_audit_issue *),
 		void *arg, struct store_audit_stats *stats);
+
+struct store_backup_stats {
+	uint64_t users, mailboxes, messages, bytes, issues;
+};
+
+/*
+ * Copy the slot, live, into target (a new directory): a hot backup of the
+ * databases, then every message file the copied index names, verified
+ * against its SHA-256 while copied.  The copy is itself a slot: restore by
+ * backing it up again, or serve it directly.  Messages that cannot be
+ * copied or do not match are reported through report() and counted in
+ * stats->issues (STORE_OK is returned all the same).
+ */
+int store_backup(struct store *st, const char *target,
+		 void (*report)(void *arg, const struct store_audit_issue *),
+		 void *arg, struct store_backup_stats *stats);
 
 /* Human-readable dump of the layout version and every database. */
 int store_dump(struct store *st, FILE *out);

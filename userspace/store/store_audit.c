@@ -17,7 +17,7 @@
 #include "store/store_int.h"
 
 struct store_audit_ctx {
-	void (*report)(void *arg, const struct store_audit_issue *);
+	void (*report)(void *arg, const struct store_audit_issue *is);
 	void *arg;
 	struct store_audit_stats *stats;
 };
@@ -87,6 +87,8 @@ static void store_audit_mailbox(struct store *st, struct store_audit_ctx *a,
 	char rel[PATH_MAX], detail[200], hex1[65], hex2[65];
 	unsigned char md[32];
 	uint32_t *uids;
+	const char *shown = store_mbox_is_deleted(box->name) ?
+		"(deleted mailbox)" : box->name;
 	struct dirent *de;
 	uint64_t size;
 	size_t i;
@@ -108,14 +110,14 @@ static void store_audit_mailbox(struct store *st, struct store_audit_ctx *a,
 			store_audit_report(a, errno == ENOENT ?
 					   STORE_AUDIT_MISSING :
 					   STORE_AUDIT_UNREADABLE, user,
-					   box->name, m->uid, rel, detail);
+					   shown, m->uid, rel, detail);
 			continue;
 		}
 		if (store_sha256_fd(fd, md, &size) < 0) {
 			snprintf(detail, sizeof(detail), "read error: %s",
 				 strerror(errno));
 			store_audit_report(a, STORE_AUDIT_UNREADABLE, user,
-					   box->name, m->uid, rel, detail);
+					   shown, m->uid, rel, detail);
 			close(fd);
 			continue;
 		}
@@ -126,7 +128,7 @@ static void store_audit_mailbox(struct store *st, struct store_audit_ctx *a,
 				 "says %llu", (unsigned long long)size,
 				 (unsigned long long)m->size);
 			store_audit_report(a, STORE_AUDIT_SIZE, user,
-					   box->name, m->uid, rel, detail);
+					   shown, m->uid, rel, detail);
 		}
 		if (memcmp(md, m->sha256, 32)) {
 			store_hex(hex1, md, 32);
@@ -134,7 +136,7 @@ static void store_audit_mailbox(struct store *st, struct store_audit_ctx *a,
 			snprintf(detail, sizeof(detail), "sha256 %s, index "
 				 "says %s", hex1, hex2);
 			store_audit_report(a, STORE_AUDIT_MISMATCH, user,
-					   box->name, m->uid, rel, detail);
+					   shown, m->uid, rel, detail);
 		}
 	}
 
@@ -171,7 +173,7 @@ static void store_audit_mailbox(struct store *st, struct store_audit_ctx *a,
 				 SLOT_MAIL_DIR, user,
 				 (unsigned long long)box->id, de->d_name);
 			store_audit_report(a, STORE_AUDIT_ORPHAN, user,
-					   box->name, 0, rel,
+					   shown, 0, rel,
 					   "file not in the index");
 		}
 	}
@@ -230,13 +232,12 @@ static int store_audit_user(struct store *st, struct store_audit_ctx *a,
 	size_t nb, nm, i;
 	int rc;
 
-	rc = store_mailbox_list(st, u->name, &boxes, &nb);
+	/* deleted mailboxes too: their files are kept for retention */
+	rc = store_mailbox_list_all(st, u->name, true, &boxes, &nb);
 	if (rc)
 		return rc;
 	for (i = 0; i < nb; i++) {
-		rc = store_msg_list(st, u->name, boxes[i].name,
-				    STORE_LIST_LIVE | STORE_LIST_EXPUNGED, 0,
-				    &msgs, &nm);
+		rc = store_msg_list_id(st, boxes[i].id, &msgs, &nm);
 		if (rc)
 			break;
 		a->stats->mailboxes++;

@@ -34,11 +34,15 @@ struct store_delivery_rcpt {
 struct store_delivery {
 	struct store *st;
 	int fd;
-	char name[16];			/* in the handle's tmp directory */
+	char name[16];			/* in the handle's tmp dir */
 	char path[PATH_MAX];
 	uint64_t size_hint;
 	uint32_t flags;
 	uint64_t keywords;
+	bool content_set;		/* store_delivery_set_content() */
+	unsigned char sha256[32];
+	uint64_t size;
+	int64_t date;
 	struct store_delivery_rcpt *r;
 	size_t n, cap;
 };
@@ -133,8 +137,10 @@ static int store_rcpt_mailbox(struct store *st, DB_TXN *txn,
 	return store_mbox_get(st, txn, rc_->user, "INBOX", r, flags);
 }
 
-/* The size to check the quota against: the hint, or what the caller has
- * already written if that is more. */
+/*
+ * The size to check the quota against: the hint, or what the caller has
+ * already written if that is more.
+ */
 static uint64_t store_delivery_size(const struct store_delivery *d)
 {
 	struct stat sb;
@@ -195,17 +201,16 @@ out:
 	return rc;
 }
 
+/* A commit of one or more deliveries: the mailbox directories to fsync. */
 struct store_commit {
-	struct store_delivery *d;
-	uint64_t size;
-	int64_t date;
-	const unsigned char *sha256;
-	char (*dirs)[PATH_MAX];		/* mailbox directories linked into */
+	char (*dirs)[PATH_MAX];		/* mailbox dirs linked into */
 	size_t ndirs;
 };
 
-/* Link the delivery's file as the message file rel, replacing a leftover
- * of an uncommitted delivery (UIDs at or above UIDNEXT are never live). */
+/*
+ * Link the delivery's file as the message file rel, replacing a leftover
+ * of an uncommitted delivery (UIDs at or above UIDNEXT are never live).
+ */
 static int store_commit_link(struct store *st, struct store_delivery *d,
 			     const char *rel)
 {
@@ -229,7 +234,7 @@ static void store_commit_note_dir(struct store_commit *c, const char *dir)
 }
 
 static int store_commit_one(struct store *st, DB_TXN *txn,
-			    struct store_commit *c,
+			    struct store_commit *c, struct store_delivery *d,
 			    struct store_delivery_rcpt *r)
 {
 	struct store_msg m = { 0 };
@@ -240,19 +245,19 @@ static int store_commit_one(struct store *st, DB_TXN *txn,
 
 	rc = store_user_get(st, txn, r->user, &u, DB_RMW);
 	if (rc == STORE_OK)
-		rc = store_quota_check(st, r->user, &u, c->size);
+		rc = store_quota_check(st, r->user, &u, d->size);
 	if (rc == STORE_OK)
 		rc = store_rcpt_mailbox(st, txn, r, &mb, DB_RMW);
 	if (rc)
 		return rc;
 	m.uid = mb.uidnext++;
 	m.modseq = ++mb.highestmodseq;
-	m.flags = c->d->flags;
-	m.keywords = c->d->keywords;
-	m.size = c->size;
-	m.internal_date = c->date;
-	memcpy(m.sha256, c->sha256, 32);
-	u.used += c->size;
+	m.flags = d->flags;
+	m.keywords = d->keywords;
+	m.size = d->size;
+	m.internal_date = d->date;
+	memcpy(m.sha256, d->sha256, 32);
+	u.used += d->size;
 	rc = store_mbox_put(st, txn, r->user, r->res.mailbox, &mb);
 	if (rc == STORE_OK)
 		rc = store_msg_put(st, txn, mb.id, &m);
@@ -263,7 +268,7 @@ static int store_commit_one(struct store *st, DB_TXN *txn,
 	if (rc)
 		return rc;
 	store_msg_path(rel, sizeof(rel), r->user, mb.id, m.uid);
-	rc = store_commit_link(st, c->d, rel);
+	rc = store_commit_link(st, d, rel);
 	if (rc)
 		return rc;
 	store_commit_note_dir(c, dir);
@@ -272,41 +277,54 @@ static int store_commit_one(struct store *st, DB_TXN *txn,
 	return STORE_OK;
 }
 
-/* One attempt; STORE_RETRY if a deadlock aborted it. */
-static int store_commit_try(struct store *st, struct store_commit *c)
+/* Every recipient of every delivery gets the same status. */
+static void store_commit_set_all(struct store_delivery **ds, size_t n, int rc)
 {
-	struct store_delivery *d = c->d;
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < ds[i]->n; k++)
+			ds[i]->r[k].res.status = rc;
+	}
+}
+
+/* One attempt; STORE_RETRY if a deadlock aborted it. */
+static int store_commit_try(struct store *st, struct store_commit *c,
+			    struct store_delivery **ds, size_t n)
+{
 	DB_TXN *parent, *child;
 	int rc, ret, first = STORE_OK;
-	size_t i, ok = 0;
+	size_t i, k;
 
 	c->ndirs = 0;
 	ret = st->env->txn_begin(st->env, NULL, &parent, 0);
 	if (ret)
 		return store_dbfail(st, ret, "begin transaction");
-	for (i = 0; i < d->n; i++) {
-		struct store_delivery_rcpt *r = &d->r[i];
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < ds[i]->n; k++) {
+			struct store_delivery_rcpt *r = &ds[i]->r[k];
 
-		r->res.uid = r->res.uidvalidity = 0;
-		ret = st->env->txn_begin(st->env, parent, &child, 0);
-		if (ret) {
-			rc = store_dbfail(st, ret, "begin transaction");
-			goto abort;
+			r->res.uid = r->res.uidvalidity = 0;
+			ret = st->env->txn_begin(st->env, parent, &child, 0);
+			if (ret) {
+				rc = store_dbfail(st, ret, "begin transaction");
+				goto abort;
+			}
+			rc = store_commit_one(st, child, c, ds[i], r);
+			if (rc == STORE_OK) {
+				ret = child->commit(child, 0);
+				rc = ret ? store_dbfail(st, ret, "commit") :
+					STORE_OK;
+			} else {
+				child->abort(child);
+			}
+			/* after these the parent may be unusable */
+			if (rc == STORE_RETRY || rc == STORE_EIO)
+				goto abort;
+			r->res.status = rc;
+			if (rc != STORE_OK && first == STORE_OK)
+				first = rc;
 		}
-		rc = store_commit_one(st, child, c, r);
-		if (rc == STORE_OK) {
-			ret = child->commit(child, 0);
-			rc = ret ? store_dbfail(st, ret, "commit") : STORE_OK;
-		} else {
-			child->abort(child);
-		}
-		if (rc == STORE_RETRY || rc == STORE_EIO)
-			goto abort;	/* the parent may be unusable */
-		r->res.status = rc;
-		if (rc == STORE_OK)
-			ok++;
-		else if (first == STORE_OK)
-			first = rc;
 	}
 	for (i = 0; i < c->ndirs; i++) {
 		if (store_fsync_dir(st, c->dirs[i]) < 0) {
@@ -323,61 +341,106 @@ static int store_commit_try(struct store *st, struct store_commit *c)
 abort:
 	parent->abort(parent);
 failed:
-	if (rc != STORE_RETRY) {
-		for (i = 0; i < d->n; i++)
-			d->r[i].res.status = rc;
-	}
+	if (rc != STORE_RETRY)
+		store_commit_set_all(ds, n, rc);
 	return rc;
+}
+
+void store_delivery_set_content(struct store_delivery *d,
+				const unsigned char sha256[32], uint64_t size,
+				int64_t internal_date)
+{
+	memcpy(d->sha256, sha256, 32);
+	d->size = size;
+	d->date = internal_date ? internal_date : time(NULL);
+	d->content_set = true;
+}
+
+/* The file must be what the caller says it is, and have recipients. */
+static int store_delivery_check(struct store_delivery *d)
+{
+	struct store *st = d->st;
+	struct stat sb;
+
+	if (!d->content_set)
+		return store_fail(st, STORE_EINVAL, "delivery without "
+				  "content (store_delivery_set_content)");
+	if (fstat(d->fd, &sb) < 0)
+		return store_sysfail(st, "cannot stat", d->path);
+	if ((uint64_t)sb.st_size != d->size)
+		return store_fail(st, STORE_EINVAL, "delivery file has %lld "
+				  "bytes, commit says %llu",
+				  (long long)sb.st_size,
+				  (unsigned long long)d->size);
+	if (!d->n)
+		return store_fail(st, STORE_EINVAL, "delivery without "
+				  "recipients");
+	return STORE_OK;
+}
+
+int store_delivery_commit_many(struct store_delivery **ds, size_t n)
+{
+	struct store_delivery **ok;
+	struct store_commit c = { 0 };
+	struct store *st;
+	size_t i, k, nok = 0, nrcpt = 0;
+	int tries, rc = STORE_OK, first = STORE_OK;
+
+	if (!n)
+		return STORE_OK;
+	st = ds[0]->st;
+	ok = calloc(n, sizeof(*ok));
+	if (!ok)
+		return store_fail(st, STORE_EIO, "out of memory");
+	/* deliveries that are not valid fail alone */
+	for (i = 0; i < n; i++) {
+		rc = ds[i]->st == st ? store_delivery_check(ds[i]) :
+			store_fail(st, STORE_EINVAL, "deliveries of "
+				   "different store handles");
+		if (rc) {
+			for (k = 0; k < ds[i]->n; k++)
+				ds[i]->r[k].res.status = rc;
+			if (first == STORE_OK)
+				first = rc;
+			continue;
+		}
+		ok[nok++] = ds[i];
+		nrcpt += ds[i]->n;
+	}
+	if (!nok)
+		goto out;
+	c.dirs = calloc(nrcpt, sizeof(*c.dirs));
+	if (!c.dirs) {
+		rc = store_fail(st, STORE_EIO, "out of memory");
+		store_commit_set_all(ok, nok, rc);
+		first = first ? first : rc;
+		goto out;
+	}
+	for (tries = 0; tries < STORE_TXN_TRIES; tries++) {
+		rc = store_commit_try(st, &c, ok, nok);
+		if (rc != STORE_RETRY)
+			break;
+		usleep(1000 * (tries + 1));
+	}
+	if (rc == STORE_RETRY) {
+		rc = store_fail(st, STORE_EIO, "delivery still deadlocked "
+				"after %d tries", STORE_TXN_TRIES);
+		store_commit_set_all(ok, nok, rc);
+	}
+	if (first == STORE_OK)
+		first = rc;
+	free(c.dirs);
+out:
+	free(ok);
+	return first;
 }
 
 int store_delivery_commit(struct store_delivery *d,
 			  const unsigned char sha256[32], uint64_t size,
 			  int64_t internal_date)
 {
-	struct store *st = d->st;
-	struct store_commit c = { 0 };
-	struct stat sb;
-	int tries, rc;
-	size_t i;
-
-	if (fstat(d->fd, &sb) < 0)
-		rc = store_sysfail(st, "cannot stat", d->path);
-	else if ((uint64_t)sb.st_size != size)
-		rc = store_fail(st, STORE_EINVAL, "delivery file has %lld "
-				"bytes, commit says %llu",
-				(long long)sb.st_size,
-				(unsigned long long)size);
-	else if (!d->n)
-		rc = store_fail(st, STORE_EINVAL, "delivery without "
-				"recipients");
-	else
-		rc = STORE_OK;
-	if (rc) {
-		for (i = 0; i < d->n; i++)
-			d->r[i].res.status = rc;
-		return rc;
-	}
-	c.d = d;
-	c.size = size;
-	c.date = internal_date ? internal_date : time(NULL);
-	c.sha256 = sha256;
-	c.dirs = calloc(d->n, sizeof(*c.dirs));
-	if (!c.dirs)
-		return store_fail(st, STORE_EIO, "out of memory");
-	for (tries = 0; tries < STORE_TXN_TRIES; tries++) {
-		rc = store_commit_try(st, &c);
-		if (rc != STORE_RETRY)
-			break;
-		usleep(1000 * (tries + 1));
-	}
-	free(c.dirs);
-	if (rc == STORE_RETRY) {
-		rc = store_fail(st, STORE_EIO, "delivery still deadlocked "
-				"after %d tries", STORE_TXN_TRIES);
-		for (i = 0; i < d->n; i++)
-			d->r[i].res.status = rc;
-	}
-	return rc;
+	store_delivery_set_content(d, sha256, size, internal_date);
+	return store_delivery_commit_many(&d, 1);
 }
 
 void store_delivery_end(struct store_delivery *d)

@@ -75,8 +75,23 @@ struct store_mbox_rec {
 	int64_t created;
 	unsigned int nkeywords;
 	char keywords[STORE_KEYWORDS][STORE_KEYWORD_MAX + 1];
+	/* a deleted mailbox, kept for retention under a hidden key */
+	int64_t deleted_at;
+	char deleted_name[STORE_MAILBOX_MAX + 1];
 };
-#define STORE_MBOX_REC_MAX	(40 + STORE_KEYWORDS * (1 + STORE_KEYWORD_MAX))
+#define STORE_MBOX_REC_MAX \
+	(41 + STORE_KEYWORDS * (1 + STORE_KEYWORD_MAX) + 9 + STORE_MAILBOX_MAX)
+
+/*
+ * Deleted mailboxes stay, with their messages expunged, under the key
+ * "user\0" "\x7f" "<id>" until they expire: no valid name starts with a
+ * control character, so the key can neither collide nor be listed.
+ */
+#define STORE_DELETED_MARK	('\x7f')
+static inline bool store_mbox_is_deleted(const char *name)
+{
+	return name[0] == STORE_DELETED_MARK;
+}
 
 #define STORE_MSG_REC_LEN	80
 #define STORE_INDEX_KEY_LEN	12
@@ -96,8 +111,10 @@ int store_msg_rec_decode(struct store_msg *m, const void *b, size_t n);
 size_t store_seen_rec_encode(const struct store_seen_rec *r, unsigned char *b);
 int store_seen_rec_decode(struct store_seen_rec *r, const void *b, size_t n);
 
-/* index.db key: mailbox id (be64) then UID (be32), so a cursor walks a
- * mailbox in UID order. */
+/*
+ * index.db key: mailbox id (be64) then UID (be32), so a cursor walks a
+ * mailbox in UID order.
+ */
 void store_index_key(unsigned char *k, uint64_t id, uint32_t uid);
 void store_index_key_parse(const unsigned char *k, uint64_t *id,
 			   uint32_t *uid);
@@ -113,8 +130,10 @@ uint64_t store_get_le64(const unsigned char *b);
 
 /* Fold and validate a user name into out (STORE_USER_MAX + 1). */
 int store_user_name(struct store *st, const char *user, char *out);
-/* store_mailbox_name_normalize() with an error message on st;
- * NULL means INBOX. */
+/*
+ * store_mailbox_name_normalize() with an error message on st;
+ * NULL means INBOX.
+ */
 int store_mailbox_name(struct store *st, const char *name, char *out);
 bool store_keyword_valid(const char *kw);
 
@@ -140,10 +159,23 @@ int store_mbox_put(struct store *st, DB_TXN *txn, const char *user,
 /* Create a mailbox record (with a new id and UIDVALIDITY). */
 int store_mbox_new(struct store *st, DB_TXN *txn, const char *user,
 		   const char *name, uint32_t special_use);
-/* Delete every index record and the seen record of mailbox id; adds the
- * live bytes to *live_bytes. */
+/*
+ * Delete every index record and the seen record of mailbox id; adds the
+ * live bytes to *live_bytes.
+ */
 int store_mbox_purge(struct store *st, DB_TXN *txn, uint64_t id,
 		     uint64_t *live_bytes);
+/* Remove a mailbox record with its index and seen records. */
+int store_mbox_forget(struct store *st, DB_TXN *txn, const char *user,
+		      const char *name, uint64_t id);
+/* Hidden name of deleted mailbox id, into name (STORE_MAILBOX_MAX + 1). */
+void store_mbox_deleted_key(char *name, uint64_t id);
+/* Undelete a deleted mailbox under its old name (or a variant): out. */
+int store_mbox_restore(struct store *st, DB_TXN *txn, const char *user,
+		       const char *hidden, char *out);
+/* store_mailbox_list(), deleted mailboxes (hidden names) too if asked. */
+int store_mailbox_list_all(struct store *st, const char *user, bool deleted,
+			   struct store_mailbox_info **boxes, size_t *n);
 /* Remove mail/<user>/<id> and its files (after the commit). */
 void store_mbox_rmdir(struct store *st, const char *user, uint64_t id);
 
@@ -158,11 +190,25 @@ int store_mbox_each(struct store *st, DB_TXN *txn, const char *user,
 
 int store_msg_put(struct store *st, DB_TXN *txn, uint64_t id,
 		  const struct store_msg *m);
+/* Remove the record of an expunged message (its file is gone). */
+int store_expunged_forget(struct store *st, uint64_t id, uint32_t uid);
+/* Every record of mailbox id, live and expunged, in UID order. */
+int store_msg_list_id(struct store *st, uint64_t id, struct store_msg **msgs,
+		      size_t *n);
+/*
+ * Expunge every live message of r (its modseq advances); adds their sizes
+ * to *bytes.
+ */
+int store_msg_expunge_all(struct store *st, DB_TXN *txn,
+			  struct store_mbox_rec *r, int64_t now,
+			  uint64_t *bytes);
 
 /* ---- store_recover.c ---- */
 
-/* Remove leftovers of interrupted deliveries; alone: nobody else has the
- * slot open, so also message files above UIDNEXT. */
+/*
+ * Remove leftovers of interrupted deliveries; alone: nobody else has the
+ * slot open, so also message files above UIDNEXT.
+ */
 void store_recover(struct store *st, bool alone);
 int store_tmp_open(struct store *st);
 void store_tmp_close(struct store *st);

@@ -353,14 +353,77 @@ static int store_mbox_delete_txn(struct store *st, DB_TXN *txn, void *arg)
 				    DB_RMW);
 	if (rc)
 		return rc;
+	/* the messages stay, expunged, for retention and undelete */
 	ctx->bytes = 0;
-	rc = store_mbox_purge(st, txn, ctx->rec.id, &ctx->bytes);
+	rc = store_msg_expunge_all(st, txn, &ctx->rec, time(NULL),
+				   &ctx->bytes);
 	if (rc == STORE_OK)
 		rc = store_mbox_del(st, txn, ctx->user, ctx->name);
 	if (rc)
 		return rc;
+	ctx->rec.deleted_at = time(NULL);
+	snprintf(ctx->rec.deleted_name, sizeof(ctx->rec.deleted_name), "%s",
+		 ctx->name);
+	store_mbox_deleted_key(ctx->to, ctx->rec.id);
+	rc = store_mbox_put(st, txn, ctx->user, ctx->to, &ctx->rec);
+	if (rc)
+		return rc;
 	u.used = u.used > ctx->bytes ? u.used - ctx->bytes : 0;
 	return store_user_put(st, txn, ctx->user, &u);
+}
+
+int store_mbox_forget(struct store *st, DB_TXN *txn, const char *user,
+		      const char *name, uint64_t id)
+{
+	uint64_t bytes = 0;
+	int rc;
+
+	rc = store_mbox_purge(st, txn, id, &bytes);
+	return rc ? rc : store_mbox_del(st, txn, user, name);
+}
+
+void store_mbox_deleted_key(char *name, uint64_t id)
+{
+	snprintf(name, STORE_MAILBOX_MAX + 1, "%c%llu", STORE_DELETED_MARK,
+		 (unsigned long long)id);
+}
+
+/*
+ * Bring a deleted mailbox (hidden name) back under its old name, or
+ * "<old name>.restored-<id>" if that is taken; the name used goes to out.
+ */
+int store_mbox_restore(struct store *st, DB_TXN *txn, const char *user,
+		       const char *hidden, char *out)
+{
+	struct store_mbox_rec r, other;
+	int rc;
+
+	rc = store_mbox_get(st, txn, user, hidden, &r, DB_RMW);
+	if (rc)
+		return rc;
+	snprintf(out, STORE_MAILBOX_MAX + 1, "%s", r.deleted_name);
+	rc = store_mbox_get(st, txn, user, out, &other, 0);
+	if (rc == STORE_OK) {
+		char alt[STORE_MAILBOX_MAX + 40];
+
+		snprintf(alt, sizeof(alt), "%s.restored-%llu", r.deleted_name,
+			 (unsigned long long)r.id);
+		if (strlen(alt) > STORE_MAILBOX_MAX)
+			snprintf(alt, sizeof(alt), "Restored-%llu",
+				 (unsigned long long)r.id);
+		snprintf(out, STORE_MAILBOX_MAX + 1, "%s", alt);
+		rc = store_mbox_get(st, txn, user, out, &other, 0);
+		if (rc == STORE_OK)
+			return store_fail(st, STORE_EEXIST, "cannot restore "
+					  "'%s': '%s' exists", r.deleted_name,
+					  out);
+	}
+	if (rc != STORE_ENOMBOX)
+		return rc;
+	r.deleted_at = 0;
+	r.deleted_name[0] = '\0';
+	rc = store_mbox_del(st, txn, user, hidden);
+	return rc ? rc : store_mbox_put(st, txn, user, out, &r);
 }
 
 int store_mailbox_delete(struct store *st, const char *user,
@@ -374,10 +437,7 @@ int store_mailbox_delete(struct store *st, const char *user,
 		return rc;
 	if (strcmp(ctx.name, "INBOX") == 0)
 		return store_fail(st, STORE_EINVAL, "INBOX cannot be deleted");
-	rc = store_txn(st, store_mbox_delete_txn, &ctx);
-	if (rc == STORE_OK)
-		store_mbox_rmdir(st, ctx.user, ctx.rec.id);
-	return rc;
+	return store_txn(st, store_mbox_delete_txn, &ctx);
 }
 
 struct store_rename_item {
@@ -448,7 +508,8 @@ static int store_mbox_rename_txn(struct store *st, DB_TXN *txn, void *arg)
 	rc = store_mbox_move(st, txn, ctx->user, ctx->name, ctx->to);
 	if (rc)
 		return rc;
-	if (strcmp(ctx->name, "INBOX") == 0)	/* children stay: RFC 3501 */
+	/* RFC 3501: renaming INBOX leaves its children where they are */
+	if (strcmp(ctx->name, "INBOX") == 0)
 		return store_mbox_new(st, txn, ctx->user, "INBOX", 0);
 	l.prefix = ctx->name;
 	l.plen = strlen(ctx->name);
@@ -496,6 +557,7 @@ int store_mailbox_rename(struct store *st, const char *user,
 struct store_mbox_list_ctx {
 	struct store_mailbox_info *v;
 	size_t n, cap;
+	bool deleted;		/* include deleted (hidden) mailboxes */
 };
 
 static void store_mbox_fill(struct store_mailbox_info *info, const char *name,
@@ -520,6 +582,8 @@ static int store_mbox_list_one(struct store *st, DB_TXN *txn,
 
 	(void)txn;
 	(void)user;
+	if (store_mbox_is_deleted(name) && !l->deleted)
+		return STORE_OK;
 	if (l->n == l->cap) {
 		l->cap = l->cap ? 2 * l->cap : 16;
 		nv = realloc(l->v, l->cap * sizeof(*nv));
@@ -534,7 +598,13 @@ static int store_mbox_list_one(struct store *st, DB_TXN *txn,
 int store_mailbox_list(struct store *st, const char *user,
 		       struct store_mailbox_info **boxes, size_t *n)
 {
-	struct store_mbox_list_ctx l = { 0 };
+	return store_mailbox_list_all(st, user, false, boxes, n);
+}
+
+int store_mailbox_list_all(struct store *st, const char *user, bool deleted,
+			   struct store_mailbox_info **boxes, size_t *n)
+{
+	struct store_mbox_list_ctx l = { .deleted = deleted };
 	char name[STORE_USER_MAX + 1];
 	int rc;
 

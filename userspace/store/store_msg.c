@@ -467,8 +467,10 @@ struct store_copy_ctx {
 	int64_t now;
 };
 
-/* Hard link the file of (user, from_id, from_uid) as (to_id, to_uid),
- * replacing a leftover of an uncommitted transaction. */
+/*
+ * Hard link the file of (user, from_id, from_uid) as (to_id, to_uid),
+ * replacing a leftover of an uncommitted transaction.
+ */
 static int store_link_msg(struct store *st, const char *user,
 			  uint64_t from_id, uint32_t from_uid,
 			  uint64_t to_id, uint32_t to_uid)
@@ -686,9 +688,68 @@ static int store_undelete_one(struct store *st, const char *user,
 	return rc;
 }
 
+struct store_restore_ctx {
+	char user[STORE_USER_MAX + 1];
+	const char *hidden;
+	char name[STORE_MAILBOX_MAX + 1];	/* out */
+};
+
+static int store_restore_txn(struct store *st, DB_TXN *txn, void *arg)
+{
+	struct store_restore_ctx *ctx = arg;
+
+	return store_mbox_restore(st, txn, ctx->user, ctx->hidden, ctx->name);
+}
+
+/*
+ * Deleted mailboxes of user (only those once named match, if not NULL)
+ * with messages expunged since: back under their name, then undeleted.
+ */
+static int store_undelete_deleted(struct store *st, const char *user,
+				  const char *match, int64_t since,
+				  size_t *total)
+{
+	struct store_restore_ctx ctx = { 0 };
+	struct store_mailbox_info *boxes;
+	struct store_mbox_rec r;
+	struct store_msg *msgs;
+	size_t n, i, k, nm;
+	bool wanted;
+	int rc;
+
+	rc = store_user_name(st, user, ctx.user);
+	if (rc == STORE_OK)
+		rc = store_mailbox_list_all(st, ctx.user, true, &boxes, &n);
+	if (rc)
+		return rc;
+	for (i = 0; rc == STORE_OK && i < n; i++) {
+		if (!store_mbox_is_deleted(boxes[i].name))
+			continue;
+		rc = store_noretry(st, store_mbox_get(st, NULL, ctx.user,
+						      boxes[i].name, &r, 0));
+		if (rc || (match && strcmp(match, r.deleted_name)))
+			continue;
+		rc = store_msg_list_id(st, r.id, &msgs, &nm);
+		wanted = false;
+		for (k = 0; rc == STORE_OK && k < nm; k++)
+			wanted |= msgs[k].expunged_at >= since;
+		free(msgs);
+		if (rc || !wanted)
+			continue;
+		ctx.hidden = boxes[i].name;
+		rc = store_txn(st, store_restore_txn, &ctx);
+		if (rc == STORE_OK)
+			rc = store_undelete_one(st, ctx.user, ctx.name, since,
+						total);
+	}
+	free(boxes);
+	return rc;
+}
+
 int store_undelete(struct store *st, const char *user, const char *mailbox,
 		   int64_t since, size_t *count)
 {
+	char name[STORE_MAILBOX_MAX + 1];
 	struct store_mailbox_info *boxes;
 	size_t n, i, total = 0;
 	int rc;
@@ -696,7 +757,19 @@ int store_undelete(struct store *st, const char *user, const char *mailbox,
 	if (count)
 		*count = 0;
 	if (mailbox) {
-		rc = store_undelete_one(st, user, mailbox, since, &total);
+		int live;
+
+		rc = store_mailbox_name(st, mailbox, name);
+		if (rc)
+			return rc;
+		live = store_undelete_one(st, user, name, since, &total);
+		if (live != STORE_OK && live != STORE_ENOMBOX)
+			return live;
+		/* and a deleted mailbox of that name comes back */
+		rc = store_undelete_deleted(st, user, name, since, &total);
+		if (rc == STORE_OK && live == STORE_ENOMBOX && !total)
+			rc = store_fail(st, STORE_ENOMBOX, "no mailbox '%s', "
+					"nor a deleted one to restore", name);
 	} else {
 		rc = store_mailbox_list(st, user, &boxes, &n);
 		if (rc)
@@ -705,6 +778,9 @@ int store_undelete(struct store *st, const char *user, const char *mailbox,
 			rc = store_undelete_one(st, user, boxes[i].name, since,
 						&total);
 		free(boxes);
+		if (rc == STORE_OK)
+			rc = store_undelete_deleted(st, user, NULL, since,
+						    &total);
 	}
 	if (count)
 		*count = total;
@@ -726,6 +802,8 @@ struct store_expire_ctx {
 	int64_t cutoff;
 	uint32_t *uids;
 	size_t nuids, ucap;
+	size_t nrecs;		/* records seen */
+	bool gone;		/* a deleted mailbox, now empty: removed */
 };
 
 static int store_expire_collect_box(struct store *st, DB_TXN *txn,
@@ -758,6 +836,7 @@ static int store_expire_collect(struct store *st, DB_TXN *txn,
 	uint32_t *nv;
 
 	(void)txn;
+	ctx->nrecs++;
 	if (!m->expunged_at || m->expunged_at > ctx->cutoff)
 		return STORE_OK;
 	if (ctx->nuids == ctx->ucap) {
@@ -778,13 +857,21 @@ static int store_expire_txn(struct store *st, DB_TXN *txn, void *arg)
 	int rc;
 
 	ctx->nuids = 0;
+	ctx->nrecs = 0;
+	ctx->gone = false;
 	rc = store_box_load(st, txn, &ctx->b, NULL, DB_RMW);
 	if (rc == STORE_OK)
 		rc = store_msg_each(st, txn, ctx->b.rec.id, DB_RMW,
 				    store_expire_collect, ctx);
 	for (i = 0; rc == STORE_OK && i < ctx->nuids; i++)
 		rc = store_msg_del(st, txn, ctx->b.rec.id, ctx->uids[i]);
-	return rc;
+	if (rc || !store_mbox_is_deleted(ctx->b.name) ||
+	    ctx->nuids != ctx->nrecs)
+		return rc;
+	/* a deleted mailbox whose last message expired goes for good */
+	ctx->gone = true;
+	return store_mbox_forget(st, txn, ctx->b.user, ctx->b.name,
+				 ctx->b.rec.id);
 }
 
 int store_expire(struct store *st, int64_t now, int64_t retention,
@@ -815,6 +902,8 @@ int store_expire(struct store *st, int64_t now, int64_t retention,
 				       ctx.b.rec.id, ctx.uids[j]);
 			unlinkat(st->dirfd, rel, 0);
 		}
+		if (rc == STORE_OK && ctx.gone)
+			store_mbox_rmdir(st, ctx.b.user, ctx.b.rec.id);
 		total += rc == STORE_OK ? ctx.nuids : 0;
 	}
 	free(ctx.boxes);
@@ -822,4 +911,92 @@ int store_expire(struct store *st, int64_t now, int64_t retention,
 	if (count)
 		*count = total;
 	return rc;
+}
+
+/* ---- backup support ---- */
+
+struct store_forget_ctx {
+	uint64_t id;
+	uint32_t uid;
+};
+
+static int store_forget_txn(struct store *st, DB_TXN *txn, void *arg)
+{
+	struct store_forget_ctx *ctx = arg;
+	struct store_msg m;
+	int rc;
+
+	rc = store_msg_read(st, txn, ctx->id, ctx->uid, &m, DB_RMW);
+	if (rc || !m.expunged_at)
+		return rc;
+	return store_msg_del(st, txn, ctx->id, ctx->uid);
+}
+
+int store_expunged_forget(struct store *st, uint64_t id, uint32_t uid)
+{
+	struct store_forget_ctx ctx = { id, uid };
+
+	return store_txn(st, store_forget_txn, &ctx);
+}
+
+struct store_list_id_ctx {
+	uint64_t id;
+	struct store_list_ctx l;
+};
+
+static int store_list_id_txn(struct store *st, DB_TXN *txn, void *arg)
+{
+	struct store_list_id_ctx *ctx = arg;
+
+	ctx->l.n = 0;
+	return store_msg_each(st, txn, ctx->id, 0, store_list_one, &ctx->l);
+}
+
+int store_msg_list_id(struct store *st, uint64_t id, struct store_msg **msgs,
+		      size_t *n)
+{
+	struct store_list_id_ctx ctx = { .id = id };
+	int rc;
+
+	ctx.l.which = STORE_LIST_LIVE | STORE_LIST_EXPUNGED;
+	*msgs = NULL;
+	*n = 0;
+	rc = store_txn(st, store_list_id_txn, &ctx);
+	if (rc) {
+		free(ctx.l.v);
+		return rc;
+	}
+	*msgs = ctx.l.v;
+	*n = ctx.l.n;
+	return STORE_OK;
+}
+
+struct store_expunge_all_ctx {
+	struct store_mbox_rec *r;
+	int64_t now;
+	uint64_t *bytes;
+};
+
+static int store_expunge_all_one(struct store *st, DB_TXN *txn,
+				 const struct store_msg *m, void *arg)
+{
+	struct store_expunge_all_ctx *ctx = arg;
+	struct store_msg copy = *m;
+
+	if (m->expunged_at)
+		return STORE_OK;
+	copy.expunged_at = ctx->now;
+	copy.modseq = ++ctx->r->highestmodseq;
+	*ctx->bytes += m->size;
+	return store_msg_put(st, txn, ctx->r->id, &copy);
+}
+
+int store_msg_expunge_all(struct store *st, DB_TXN *txn,
+			  struct store_mbox_rec *r, int64_t now,
+			  uint64_t *bytes)
+{
+	struct store_expunge_all_ctx ctx = { r, now, bytes };
+
+	return store_msg_each(st, txn, r->id, DB_RMW, store_expunge_all_one,
+			      &ctx);
 }

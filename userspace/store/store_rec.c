@@ -88,6 +88,8 @@ int store_user_rec_decode(struct store_user_rec *r, const void *p, size_t n)
  *   0 version  1..3 zero  4 uidvalidity  8 id  16 uidnext
  *   20 special_use  24 highestmodseq  32 created
  *   40 nkeywords (u8), then per keyword: length (u8) and the bytes
+ *   then, only for a deleted mailbox: deleted_at (8), the length of its
+ *   name (u8) and the name
  */
 size_t store_mbox_rec_encode(const struct store_mbox_rec *r, unsigned char *b)
 {
@@ -109,6 +111,14 @@ size_t store_mbox_rec_encode(const struct store_mbox_rec *r, unsigned char *b)
 		b[off++] = len;
 		memcpy(b + off, r->keywords[i], len);
 		off += len;
+	}
+	if (r->deleted_at) {
+		size_t len = strlen(r->deleted_name);
+
+		store_le64(b + off, (uint64_t)r->deleted_at);
+		b[off + 8] = len;
+		memcpy(b + off + 9, r->deleted_name, len);
+		off += 9 + len;
 	}
 	return off;
 }
@@ -140,6 +150,16 @@ int store_mbox_rec_decode(struct store_mbox_rec *r, const void *p, size_t n)
 		memcpy(r->keywords[i], b + off, len);
 		r->keywords[i][len] = '\0';
 		off += len;
+	}
+	if (off + 9 <= n) {
+		size_t len = b[off + 8];
+
+		r->deleted_at = (int64_t)store_get_le64(b + off);
+		if (off + 9 + len > n || !r->deleted_at)
+			return STORE_ECORRUPT;
+		memcpy(r->deleted_name, b + off + 9, len);
+		r->deleted_name[len] = '\0';
+		off += 9 + len;
 	}
 	return off == n ? STORE_OK : STORE_ECORRUPT;
 }

@@ -100,44 +100,35 @@ struct store_leftover_ctx {
 	unsigned int removed;
 };
 
-/* Remove message files at or above UIDNEXT in one mailbox directory. */
+/*
+ * Remove message files at or above UIDNEXT in one mailbox directory.  An
+ * interrupted transaction links UIDs from UIDNEXT up, one after the other
+ * (the mailbox record is locked meanwhile), so probing upwards from
+ * UIDNEXT finds them all without reading big directories.
+ */
 static int store_leftover_mbox(struct store *st, DB_TXN *txn,
 			       const char *user, const char *name,
 			       const struct store_mbox_rec *r, void *arg)
 {
 	struct store_leftover_ctx *ctx = arg;
 	char rel[PATH_MAX];
-	struct dirent *de;
-	int fd;
-	DIR *d;
+	unsigned int removed = 0;
+	uint32_t uid;
 
 	(void)txn;
 	(void)name;
-	snprintf(rel, sizeof(rel), "%s/%s/%llu", SLOT_MAIL_DIR, user,
-		 (unsigned long long)r->id);
-	fd = openat(st->dirfd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return STORE_OK;
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return STORE_OK;
+	for (uid = r->uidnext; uid != 0; uid++) {
+		store_msg_path(rel, sizeof(rel), user, r->id, uid);
+		if (unlinkat(st->dirfd, rel, 0) < 0)
+			break;
+		removed++;
 	}
-	while ((de = readdir(d))) {
-		char *end;
-		unsigned long uid;
-
-		if (de->d_name[0] < '1' || de->d_name[0] > '9')
-			continue;
-		uid = strtoul(de->d_name, &end, 10);
-		if (*end || uid < r->uidnext || uid > UINT32_MAX)
-			continue;
-		if (unlinkat(dirfd(d), de->d_name, 0) == 0)
-			ctx->removed++;
+	if (removed) {
+		snprintf(rel, sizeof(rel), "%s/%s/%llu", SLOT_MAIL_DIR, user,
+			 (unsigned long long)r->id);
+		store_fsync_dir(st, rel);
+		ctx->removed += removed;
 	}
-	if (ctx->removed)
-		fsync(dirfd(d));
-	closedir(d);
 	return STORE_OK;
 }
 

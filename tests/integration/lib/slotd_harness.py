@@ -136,6 +136,10 @@ class Slot:
             if self.proc.poll() is not None:
                 self.dump_log()
                 fail("slotd exited with %d at start" % self.proc.returncode)
+            # Our process must say it serves (a dying predecessor's
+            # socket may still accept for a moment), then every port.
+            if "(pid %d)" % self.proc.pid not in self.log_text():
+                return False
             return all(self.port_open(p) for p in self.ports.values())
         wait_for(up, 15, "slotd to listen")
 
