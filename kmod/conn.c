@@ -58,6 +58,10 @@ static int twin_sock_xmit(struct socket *sock, struct iov_iter *it,
 				}
 				if (time_after(jiffies, res->last_recv +
 					       twin_ms_to_timeo(res->nc->ping_timeo_ms))) {
+					pr_warn("%s: nothing from the peer for %u ms, declaring it dead\n",
+						res->name,
+						jiffies_to_msecs(jiffies -
+								 res->last_recv));
 					ret = -ETIMEDOUT;
 					break;
 				}
@@ -384,8 +388,9 @@ static int twin_conn_thread(void *arg)
 		}
 		twin_set_conn(res, TWIN_CONN_WF_REPORT_PARAMS);
 		res->last_recv = jiffies;
+		/* wake up often enough to notice silence within ~100 ms */
 		sock->sk->sk_rcvtimeo = twin_ms_to_timeo(
-			min(res->nc->ping_int_ms, 250U));
+			min(res->nc->ping_int_ms, 100U));
 		fail_state = TWIN_CONN_PROTOCOL_ERROR;
 		why = NULL;
 		err = twin_handshake(res, sock, &why, &fail_state);

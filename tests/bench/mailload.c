@@ -920,7 +920,8 @@ static int load_login_all(struct load_conn *conns)
 
 static void load_report(double elapsed, long ops)
 {
-	qsort(stats.lat_ms, stats.lat_len, sizeof(double), load_cmp);
+	if (stats.lat_len)
+		qsort(stats.lat_ms, stats.lat_len, sizeof(double), load_cmp);
 	printf("mode=%s conns=%d ops=%ld errors=%ld seconds=%.2f rate=%.1f "
 	       "p50_ms=%.2f p99_ms=%.2f\n", opts.mode->name, opts.conns, ops,
 	       stats.errors, elapsed,

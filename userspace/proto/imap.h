@@ -23,7 +23,6 @@
 #include "imap/imap_parser.h"
 #include "imap/imap_seqset.h"
 #include "lib/ev.h"
-#include "proto/auth.h"
 #include "proto/proto.h"
 #include "store/store.h"
 

@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "lib/log.h"
+#include "proto/auth.h"
 #include "proto/imap.h"
 #include "proto/sasl.h"
 
