@@ -12,7 +12,7 @@ libssl-dev openssl libdb-dev db-util libcunit1-dev
 linux-headers-amd64 linux-image-amd64 kmod
 qemu-system-x86 qemu-utils busybox-static cpio
 iproute2 iputils-ping dmsetup e2fsprogs fio
-python3 curl fetchmail clang bc"
+python3 curl fetchmail isync clang bc"
 
 BENCH_PKGS="dovecot-core dovecot-lmtpd dovecot-pop3d dovecot-imapd drbd-utils"
 

@@ -107,7 +107,7 @@ struct load_opts {
 	int nusers;		/* 0: user is the exact name */
 	const char *password;
 	int mailbox_msgs;	/* messages in the IMAP mailbox */
-	int parallel_logins;	/* idle modes: logins in flight at once */
+	int parallel_logins;	/* logins in flight at once at the start */
 };
 
 struct load_conn {
@@ -596,7 +596,8 @@ static void load_read(struct load_conn *c)
 		if (!nl)
 			break;
 		len = nl + 1 - (c->in + pos);
-		if (c->out_len) {
+		/* IMAP servers may send untagged updates at any time */
+		if (c->out_len && c->want != R_IMAP) {
 			load_fail(c, "reply before the command was sent",
 				  c->in + pos);
 			return;
@@ -708,7 +709,7 @@ static void load_usage(FILE *f)
 "  -U N         spread over N users: by connection, by message for LMTP\n"
 "  -w PASSWORD  the users' password\n"
 "  -M COUNT     messages in the IMAP INBOX (default 10000)\n"
-"  -P N         idle modes: logins in flight at once (default 32)\n"
+"  -P N         logins in flight at once while connecting (default 32)\n"
 "  -g SECONDS   time in-flight operations, and logging all connections\n"
 "               in, get to finish (default 60)\n"
 "\n"

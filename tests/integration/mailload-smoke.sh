@@ -45,7 +45,8 @@ up=0
 for _ in $(seq 150); do
 	if grep -q "(pid $PID)" "$T/slotd.log" 2>/dev/null &&
 	   python3 -c 'import socket, sys
-for p in sys.argv[1:]: socket.create_connection(("127.0.0.1", int(p)), 1).close()' \
+for p in sys.argv[1:]:
+    socket.create_connection(("127.0.0.1", int(p)), 1).close()' \
 		"$LMTP" "$POP3" 2>/dev/null; then
 		up=1
 		break
@@ -53,7 +54,11 @@ for p in sys.argv[1:]: socket.create_connection(("127.0.0.1", int(p)), 1).close(
 	kill -0 "$PID" 2>/dev/null || break
 	sleep 0.1
 done
-[ "$up" = 1 ] || { echo "FAIL: slotd did not start"; cat "$T/slotd.log"; exit 1; }
+if [ "$up" != 1 ]; then
+	echo "FAIL: slotd did not start"
+	cat "$T/slotd.log"
+	exit 1
+fi
 
 # check NAME LINE RC: a good run has rate > 0, errors = 0, exit 0.
 check() {

@@ -103,7 +103,7 @@ grep -q 'already runs on node1' "$T/err" || hb_fail "error: $(cat "$T/err")"
 
 # standby node2: g2 goes to node1 and stays after online
 hb_ctl node1 standby --wait --timeout 20 node2 > /dev/null || hb_fail "standby node2"
-hb_runs_on node2 g2 node1 || hb_fail "g2 not on node1"
+hb_wait 5 "node2 sees g2 on node1" hb_runs_on node2 g2 node1
 hb_ctl node2 online node2 > /dev/null || hb_fail "online node2"
 hb_wait 10 "node1 sees node2 online" eval '[ "$(hb_json node1 "s[\"nodes\"][1][\"standby\"]")" = False ]'
 hb_runs_on node1 g2 node1 || hb_fail "g2 left node1 after online"

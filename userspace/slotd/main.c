@@ -29,6 +29,7 @@
 #define SLOTD_RING_ENTRIES	4096
 #define SLOTD_RECV_BUFFERS	2048	/* x EV_BUF_SIZE, shared */
 #define SLOTD_CHECKPOINT_MS	(5 * 60 * 1000)
+#define SLOTD_EXPIRE_MS		(60 * 60 * 1000)
 
 struct slotd {
 	const char *dir;
@@ -46,6 +47,7 @@ struct slotd {
 
 	struct ev_timer shutdown_timer;
 	struct ev_timer checkpoint_timer;
+	struct ev_timer expire_timer;
 };
 
 static struct slotd slotd;
@@ -248,6 +250,19 @@ static void slotd_checkpoint(struct ev_timer *t)
 	ev_timer_start(t, SLOTD_CHECKPOINT_MS);
 }
 
+/* Purge expunged mail past the slot's retention (expunge_retention). */
+static void slotd_expire(struct ev_timer *t)
+{
+	struct store *st = slotd.env.store;
+	size_t n = 0;
+
+	if (store_expire(st, time(NULL), store_retention(st), &n) != STORE_OK)
+		log_warnx("expire: %s", store_error(st));
+	else if (n)
+		log_info("expire: purged %zu expunged messages", n);
+	ev_timer_start(t, SLOTD_EXPIRE_MS);
+}
+
 /* Before each wait: flush replies; end the loop once a stop is done. */
 static void slotd_idle(void)
 {
@@ -378,6 +393,8 @@ int main(int argc, char **argv)
 	ev_timer_init(&slotd.shutdown_timer, slotd_shutdown_expired);
 	ev_timer_init(&slotd.checkpoint_timer, slotd_checkpoint);
 	ev_timer_start(&slotd.checkpoint_timer, SLOTD_CHECKPOINT_MS);
+	ev_timer_init(&slotd.expire_timer, slotd_expire);
+	ev_timer_start(&slotd.expire_timer, SLOTD_EXPIRE_MS);
 	ev_set_idle_hook(slotd_idle);
 
 	log_info("serving %s (pid %d)", slotd.dir, (int)getpid());
