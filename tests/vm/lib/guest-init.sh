@@ -21,8 +21,7 @@ repo=$(cd "$(dirname "$0")/../../.." && pwd)
 mount -t tmpfs -o mode=0755 tmpfs /run
 mkdir -p /run/repo /run/lock
 mount --bind "$repo" /run/repo
-for d in /tmp /var/tmp /var/log /var/lib/twin /var/lib/drbd /root /mnt /srv \
-	 /etc/twin; do
+for d in /tmp /var/tmp /var/log /var/lib/twin /var/lib/drbd /root /mnt /srv; do
 	mount -t tmpfs -o mode=0755 tmpfs "$d" 2>/dev/null
 done
 chmod 1777 /tmp /var/tmp
