@@ -22,6 +22,7 @@
 #include "store/store.h"
 
 #define LMTP_RCPT_MAX	1000		/* recipients per transaction */
+#define LMTP_GROUP_MAX	64		/* deliveries in one group commit */
 #define LMTP_CHUNK	(64 * 1024)	/* body bytes per file write */
 #define LMTP_BODY_CAP	(4 * LMTP_CHUNK)	/* body held in memory */
 
@@ -55,6 +56,8 @@ struct lmtp_session {
 	struct proto_env *env;
 	enum lmtp_state state;
 	bool stop_after;		/* SIGTERM came during a commit */
+	struct lmtp_session *commit_next;	/* queued for the group commit */
+	bool commit_queued;
 	bool greet_on_tls;		/* implicit TLS: greet after handshake */
 
 	/* The transaction. */
@@ -132,7 +135,7 @@ static void lmtp_free(struct lmtp_session *s)
 /* The session ends once the client is gone and the ring let go. */
 static bool lmtp_maybe_free(struct lmtp_session *s)
 {
-	if (s->c || s->write_pending || s->fsync_pending)
+	if (s->c || s->write_pending || s->fsync_pending || s->commit_queued)
 		return false;
 	lmtp_free(s);
 	return true;
@@ -521,38 +524,86 @@ static void lmtp_data_input(struct lmtp_session *s)
 		lmtp_flush_done(s);
 }
 
-/* After the final dot: commit and give one reply per recipient. */
+static void lmtp_answer(struct lmtp_session *s, const char *why);
+
+/*
+ * Group commit: deliveries whose data reached the disk in the same loop
+ * turn are committed together before the loop waits again, so they share
+ * one log flush and one directory fsync (store_delivery_commit_many).
+ */
+static struct lmtp_session *lmtp_commit_head;
+static struct lmtp_session **lmtp_commit_tail = &lmtp_commit_head;
+
+static void lmtp_commit_group(void)
+{
+	struct store_delivery *ds[LMTP_GROUP_MAX];
+	struct lmtp_session *s, *next;
+	const char *why = NULL;
+	size_t n = 0;
+	int st;
+
+	for (s = lmtp_commit_head; s && n < LMTP_GROUP_MAX; s = s->commit_next)
+		ds[n++] = s->d;
+	st = store_delivery_commit_many(ds, n);
+	/* Per-recipient answers, unless the commit failed as a whole. */
+	if (st != STORE_OK && st != STORE_EQUOTA && st != STORE_EQUOTA_PERM &&
+	    st != STORE_ENOUSER && st != STORE_ENOMBOX) {
+		log_warnx("lmtp: commit failed: %s",
+			  store_error(lmtp_commit_head->env->store));
+		why = "451 4.3.0 Temporary failure storing the message";
+	}
+	for (s = lmtp_commit_head; n--; s = next) {
+		next = s->commit_next;
+		s->commit_next = NULL;
+		s->commit_queued = false;
+		lmtp_commit_head = next;
+		if (!next)
+			lmtp_commit_tail = &lmtp_commit_head;
+		if (!s->c) {
+			lmtp_maybe_free(s);	/* stored, the client is gone */
+			continue;
+		}
+		lmtp_answer(s, why);
+	}
+}
+
+void lmtp_commit_queued(void)
+{
+	while (lmtp_commit_head)
+		lmtp_commit_group();
+}
+
+/* After the final dot: queue the commit, or answer a failed transfer. */
 static void lmtp_finish(struct lmtp_session *s)
 {
 	unsigned char sha[32];
 	unsigned int shalen = 0;
-	const struct store_rcpt_result *r;
-	const char *why = NULL;
-	bool per_rcpt = true;
-	size_t i;
-	int st = STORE_OK;
 
 	if (!s->c) {
 		lmtp_maybe_free(s);
 		return;
 	}
 	if (s->too_big) {
-		why = "552 5.3.4 Message too big";
-	} else if (s->io_error) {
-		why = "451 4.3.0 Temporary failure writing the message";
-	} else {
-		EVP_DigestFinal_ex(s->sha, sha, &shalen);
-		st = store_delivery_commit(s->d, sha, s->size, 0);
-		/* Per-recipient answers, unless the commit failed as a whole. */
-		per_rcpt = st == STORE_OK || st == STORE_EQUOTA ||
-			   st == STORE_EQUOTA_PERM || st == STORE_ENOUSER ||
-			   st == STORE_ENOMBOX;
-		if (!per_rcpt) {
-			log_warnx("lmtp: commit failed: %s",
-				  store_error(s->env->store));
-			why = "451 4.3.0 Temporary failure storing the message";
-		}
+		lmtp_answer(s, "552 5.3.4 Message too big");
+		return;
 	}
+	if (s->io_error) {
+		lmtp_answer(s, "451 4.3.0 Temporary failure writing the message");
+		return;
+	}
+	EVP_DigestFinal_ex(s->sha, sha, &shalen);
+	store_delivery_set_content(s->d, sha, s->size, 0);
+	*lmtp_commit_tail = s;
+	lmtp_commit_tail = &s->commit_next;
+	s->commit_queued = true;
+}
+
+/* One reply per recipient: why for all, or each one's commit result. */
+static void lmtp_answer(struct lmtp_session *s, const char *why)
+{
+	const struct store_rcpt_result *r;
+	size_t i;
+
 	for (i = 0; i < s->nrcpt; i++) {
 		if (why) {
 			lmtp_reply(s, "%s", why);

@@ -56,6 +56,12 @@ void proto_mailbox_changed(const char *user, const char *mailbox);
 bool proto_plaintext_ok(const struct proto_env *env, const struct conn *c);
 
 extern const struct proto proto_lmtp;
+
+/*
+ * Before the loop waits: commit, as one group, the LMTP deliveries whose
+ * data reached the disk in this turn, and queue their replies.
+ */
+void lmtp_commit_queued(void);
 extern const struct proto proto_pop3;
 extern const struct proto proto_imap;
 

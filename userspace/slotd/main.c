@@ -266,6 +266,7 @@ static void slotd_expire(struct ev_timer *t)
 /* Before each wait: flush replies; end the loop once a stop is done. */
 static void slotd_idle(void)
 {
+	lmtp_commit_queued();
 	conn_run_work();
 	if (slotd.env.stopping && !conn_count() && !slotd.env.sessions &&
 	    !listen_count())
