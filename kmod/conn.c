@@ -326,9 +326,11 @@ static void twin_teardown(struct twin_res *res, int err)
 {
 	struct socket *sock = res->sock;
 	struct twin_state st;
+	bool held;
 
 	spin_lock_irq(&res->lock);
 	res->established = false;
+	held = twin_fence_on_loss(res, err);
 	spin_unlock_irq(&res->lock);
 	cancel_delayed_work_sync(&res->ping_work);
 	kernel_sock_shutdown(sock, SHUT_RDWR);
@@ -344,10 +346,13 @@ static void twin_teardown(struct twin_res *res, int err)
 
 	twin_get_state(res, &st);
 	pr_info("%s: connection lost (%d)\n", res->name, err);
+	if (held)
+		pr_warn("%s: fencing: writes suspended until resume-io, fail-io or the peer returns\n",
+			res->name);
 	twin_set_conn(res, twin_fail_state(err));
 	/* as Primary we go on alone: start a new data generation */
-	if (st.role == TWIN_ROLE_PRIMARY && st.disk == TWIN_DISK_UPTODATE &&
-	    twin_get_ldev(res)) {
+	if (!held && st.role == TWIN_ROLE_PRIMARY &&
+	    st.disk == TWIN_DISK_UPTODATE && twin_get_ldev(res)) {
 		twin_uuid_new_current(res);
 		twin_md_write(res);
 		twin_put_ldev(res);
@@ -412,6 +417,7 @@ static int twin_conn_thread(void *arg)
 		twin_listen_close(res);
 		res->last_error[0] = '\0';
 		queue_delayed_work(res->wq, &res->ping_work, 0);
+		twin_fence_reconnected(res);
 		err = twin_receive_loop(res);
 		twin_teardown(res, err);
 	}
@@ -452,6 +458,7 @@ void twin_connect_stop(struct twin_res *res)
 	twin_conn_lost(res);
 	kthread_stop(res->conn_task);
 	res->conn_task = NULL;
+	twin_fence_end(res);
 	kfree(res->nc);
 	res->nc = NULL;
 	twin_set_conn(res, TWIN_CONN_STANDALONE);

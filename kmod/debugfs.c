@@ -50,6 +50,8 @@ static int twin_status_show(struct seq_file *m, void *v)
 		   atomic_read(&res->local_pending),
 		   atomic_read(&res->peer_pending),
 		   atomic_read(&res->app_pending));
+	if (res->susp != TWIN_SUSP_NONE)
+		seq_printf(m, "suspended: %s\n", twin_susp_str(res->susp));
 	if (res->last_error[0])
 		seq_printf(m, "last-error: %s\n", res->last_error);
 	return 0;

@@ -113,6 +113,8 @@ static void twin_res_init(struct twin_res *res, const char *name, u32 minor)
 	INIT_LIST_HEAD(&res->done_ee);
 	INIT_LIST_HEAD(&res->read_retry);
 	INIT_LIST_HEAD(&res->rs_ranges);
+	INIT_LIST_HEAD(&res->held_reqs);
+	bio_list_init(&res->held_bios);
 	res->st.role = TWIN_ROLE_SECONDARY;
 	res->st.disk = TWIN_DISK_DISKLESS;
 	res->st.peer_role = TWIN_ROLE_UNKNOWN;

@@ -53,6 +53,8 @@ static const struct nla_policy twin_nl_policy[TWIN_ATTR_MAX + 1] = {
 	[TWIN_ATTR_FORCE] = { .type = NLA_FLAG },
 	[TWIN_ATTR_CLEAR_BITMAP] = { .type = NLA_FLAG },
 	[TWIN_ATTR_DISCARD_MY_DATA] = { .type = NLA_FLAG },
+	[TWIN_ATTR_FENCING] = NLA_POLICY_MAX(NLA_U32,
+					     TWIN_FENCING_RESOURCE_ONLY),
 };
 
 static struct genl_family twin_genl_family;
@@ -161,8 +163,11 @@ static int twin_nl_fill(struct sk_buff *skb, struct twin_res *res, u32 portid,
 	     nla_put_u32(skb, TWIN_ATTR_PING_INT_MS, res->nc->ping_int_ms) ||
 	     nla_put_u32(skb, TWIN_ATTR_PING_TIMEO_MS,
 			 res->nc->ping_timeo_ms) ||
+	     nla_put_u32(skb, TWIN_ATTR_FENCING, res->nc->fencing) ||
 	     twin_nl_put_addr(skb, TWIN_ATTR_LOCAL_ADDR, &res->nc->local) ||
 	     twin_nl_put_addr(skb, TWIN_ATTR_PEER_ADDR, &res->nc->peer)))
+		goto nla_put_failure;
+	if (nla_put_u32(skb, TWIN_ATTR_SUSPENDED, READ_ONCE(res->susp)))
 		goto nla_put_failure;
 	if (res->last_error[0] &&
 	    nla_put_string(skb, TWIN_ATTR_LAST_ERROR, res->last_error))
@@ -406,6 +411,11 @@ static int twin_do_connect(struct twin_res *res, struct genl_info *info,
 					TWIN_DEF_PING_TIMEO_MS);
 	nc->connect_int_ms = twin_nl_u32(info, TWIN_ATTR_CONNECT_INT_MS,
 					 TWIN_DEF_CONNECT_INT_MS);
+	nc->fencing = twin_nl_u32(info, TWIN_ATTR_FENCING, TWIN_FENCING_NONE);
+	if (nc->fencing && nc->protocol != TWIN_PROT_C) {
+		*why = "fencing resource-only needs protocol C";
+		goto out_free;
+	}
 	if (nc->ping_timeo_ms <= nc->ping_int_ms) {
 		*why = "ping timeout must be longer than the ping interval";
 		goto out_free;
@@ -436,6 +446,18 @@ static int twin_do_secondary(struct twin_res *res, struct genl_info *info,
 	return twin_demote(res, why);
 }
 
+static int twin_do_resume_io(struct twin_res *res, struct genl_info *info,
+			     const char **why)
+{
+	return twin_fence_resume(res);
+}
+
+static int twin_do_fail_io(struct twin_res *res, struct genl_info *info,
+			   const char **why)
+{
+	return twin_fence_fail(res);
+}
+
 static int twin_do_part2(struct twin_res *res, struct genl_info *info,
 			 const char **why)
 {
@@ -456,6 +478,8 @@ TWIN_NL_WRAP(connect)
 TWIN_NL_WRAP(disconnect)
 TWIN_NL_WRAP(primary)
 TWIN_NL_WRAP(secondary)
+TWIN_NL_WRAP(resume_io)
+TWIN_NL_WRAP(fail_io)
 TWIN_NL_WRAP(part2)
 
 static int twin_nl_get_status(struct sk_buff *skb, struct genl_info *info)
@@ -530,6 +554,10 @@ static const struct genl_ops twin_nl_ops[] = {
 	{ .cmd = TWIN_CMD_INVALIDATE, .doit = twin_nl_part2,
 	  .flags = GENL_ADMIN_PERM },
 	{ .cmd = TWIN_CMD_NEW_CURRENT_UUID, .doit = twin_nl_part2,
+	  .flags = GENL_ADMIN_PERM },
+	{ .cmd = TWIN_CMD_RESUME_IO, .doit = twin_nl_resume_io,
+	  .flags = GENL_ADMIN_PERM },
+	{ .cmd = TWIN_CMD_FAIL_IO, .doit = twin_nl_fail_io,
 	  .flags = GENL_ADMIN_PERM },
 };
 

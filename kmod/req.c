@@ -40,8 +40,8 @@ static void twin_req_event(struct twin_req *req)
 	if (!req->master_done && twin_req_ready(req)) {
 		req->master_done = true;
 		master = req->master;
-		status = (req->local_ok || req->peer_ok) ? BLK_STS_OK :
-							    BLK_STS_IOERR;
+		status = (req->local_ok || req->peer_ok) && !req->fail_io ?
+			 BLK_STS_OK : BLK_STS_IOERR;
 	}
 	spin_unlock_irqrestore(&req->lock, flags);
 	if (master) {
@@ -107,7 +107,7 @@ static void twin_local_endio(struct bio *clone)
  * Register @req with the peer; res->lock held with interrupts off, which
  * the xarray's IRQ-safe lock needs (res->lock is taken from end_io).
  */
-static bool twin_req_add_peer(struct twin_res *res, struct twin_req *req)
+bool twin_req_add_peer(struct twin_res *res, struct twin_req *req)
 {
 	int err;
 
@@ -124,9 +124,15 @@ static bool twin_req_add_peer(struct twin_res *res, struct twin_req *req)
 /* Called exactly once per peer part, after it was removed from the xarray. */
 void twin_req_peer_done(struct twin_req *req, bool ok)
 {
+	atomic_dec(&req->res->peer_pending);
+	twin_req_peer_end(req, ok);
+}
+
+/* End the peer part of a request no longer counted in peer_pending. */
+void twin_req_peer_end(struct twin_req *req, bool ok)
+{
 	unsigned long flags;
 
-	atomic_dec(&req->res->peer_pending);
 	spin_lock_irqsave(&req->lock, flags);
 	req->peer_pending = false;
 	req->peer_ok = ok;
@@ -142,15 +148,21 @@ struct twin_req *twin_req_take(struct twin_res *res, u64 block_id)
 	return xa_erase_irq(&res->peer_reqs, block_id);
 }
 
-/* The connection is gone: every peer part ends unsuccessfully. */
+/*
+ * The connection is gone: every peer part ends unsuccessfully, except
+ * writes that fencing holds until it is known what happened to the peer.
+ */
 void twin_fail_peer_reqs(struct twin_res *res)
 {
 	struct twin_req *req;
 	unsigned long id;
 
 	xa_for_each(&res->peer_reqs, id, req) {
-		if (xa_erase_irq(&res->peer_reqs, id) == req)
-			twin_req_peer_done(req, false);
+		if (xa_erase_irq(&res->peer_reqs, id) != req)
+			continue;
+		atomic_dec(&res->peer_pending);
+		if (!req->write || !twin_fence_hold_req(res, req))
+			twin_req_peer_end(req, false);
 	}
 }
 
@@ -171,7 +183,7 @@ int twin_req_recv_read(struct twin_res *res, struct twin_req *req, u32 len)
 	return 0;
 }
 
-static int twin_req_send(struct twin_res *res, struct twin_req *req)
+int twin_req_send(struct twin_res *res, struct twin_req *req)
 {
 	struct twin_p_data d = {
 		.block_id = cpu_to_be64(req->id),
@@ -245,9 +257,10 @@ static bool twin_resync_busy(struct twin_res *res, sector_t sector, u32 size)
 /*
  * Decide which parts the request gets, under res->lock. A write waits
  * while a resync read of the same blocks is in flight, so the resync
- * never sends data older than a write the peer already has.
+ * never sends data older than a write the peer already has. Returns true
+ * when fencing took the write instead (held, or failed after FAIL_IO).
  */
-static void twin_req_route(struct twin_res *res, struct twin_req *req,
+static bool twin_req_route(struct twin_res *res, struct twin_req *req,
 			   bool *local, bool *peer)
 {
 	bool local_ok, peer_ok, peer_uptodate;
@@ -261,6 +274,9 @@ static void twin_req_route(struct twin_res *res, struct twin_req *req,
 		wait_event(res->state_wait,
 			   !twin_resync_busy(res, req->sector, req->size));
 	}
+	/* checked under the lock that also ends "established" */
+	if (req->write && res->susp != TWIN_SUSP_NONE)
+		return twin_fence_route(res, req);
 	local_ok = res->ldev && !res->disk_failed &&
 		   res->st.disk >= TWIN_DISK_INCONSISTENT;
 	peer_ok = res->established && res->st.conn >= TWIN_CONN_CONNECTED &&
@@ -289,6 +305,7 @@ static void twin_req_route(struct twin_res *res, struct twin_req *req,
 		*peer = false;
 	req->proto_a = res->nc && res->nc->protocol == TWIN_PROT_A;
 	spin_unlock_irq(&res->lock);
+	return false;
 }
 
 static void twin_req_submit_local(struct twin_res *res, struct twin_req *req)
@@ -335,10 +352,14 @@ void twin_submit_bio(struct bio *bio)
 	spin_lock_init(&req->lock);
 	refcount_set(&req->ref, 1);
 	INIT_LIST_HEAD(&req->wlist);
+	INIT_LIST_HEAD(&req->hold);
 	INIT_WORK(&req->work, twin_req_retry_work);
 	atomic_inc(&res->app_pending);
 
-	twin_req_route(res, req, &local, &peer);
+	if (twin_req_route(res, req, &local, &peer)) {
+		twin_req_put(req);	/* fencing took the bio */
+		return;
+	}
 	if (peer && twin_req_send(res, req) == 0) {
 		spin_lock_irq(&req->lock);
 		req->peer_sent = true;

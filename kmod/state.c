@@ -173,6 +173,7 @@ int twin_demote(struct twin_res *res, const char **why)
 		*why = "the device is in use (open); close it first";
 		return -EBUSY;
 	}
+	twin_fence_end(res);
 	if (res->ldev) {
 		res->ldev->md_flags &= ~TWIN_MDF_PRIMARY_IND;
 		twin_md_write(res);

@@ -8,6 +8,8 @@
 static const char *const twin_role_names[] = TWIN_ROLE_NAMES;
 static const char *const twin_disk_names[] = TWIN_DISK_STATE_NAMES;
 static const char *const twin_conn_names[] = TWIN_CONN_STATE_NAMES;
+static const char *const twin_susp_names[] = TWIN_SUSP_NAMES;
+static const char *const twin_fencing_names[] = TWIN_FENCING_NAMES;
 
 static const char *const twin_pkt_names[] = {
 	[TWIN_P_HELLO] = "Hello",
@@ -54,4 +56,15 @@ const char *twin_conn_str(unsigned int conn)
 const char *twin_pkt_str(unsigned int type)
 {
 	return twin_lookup(twin_pkt_names, ARRAY_SIZE(twin_pkt_names), type);
+}
+
+const char *twin_susp_str(unsigned int susp)
+{
+	return twin_lookup(twin_susp_names, ARRAY_SIZE(twin_susp_names), susp);
+}
+
+const char *twin_fencing_str(unsigned int fencing)
+{
+	return twin_lookup(twin_fencing_names, ARRAY_SIZE(twin_fencing_names),
+			   fencing);
 }

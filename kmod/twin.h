@@ -54,6 +54,7 @@ struct twin_net_conf {
 	u32 ping_int_ms;
 	u32 ping_timeo_ms;
 	u32 connect_int_ms;
+	u32 fencing;		/* enum twin_fencing */
 };
 
 /* An attached backing disk and its metadata (md.c). */
@@ -129,6 +130,11 @@ struct twin_res {
 	struct list_head read_retry;	/* failed local reads for the peer */
 	struct work_struct retry_work;
 
+	/* fencing (fence.c): writes held or failed after losing the peer */
+	u8 susp;			/* enum twin_susp */
+	struct list_head held_reqs;	/* peer part lost, by twin_req.hold */
+	struct bio_list held_bios;	/* new writes, not routed yet */
+
 	/* resync */
 	struct task_struct *rs_task;
 	sector_t rs_total;
@@ -162,6 +168,8 @@ struct twin_req {
 	bool peer_ok;
 	bool master_done;
 	bool retry_queued;
+	bool fail_io;			/* FAIL_IO: complete with an error */
+	struct list_head hold;		/* res->held_reqs */
 	struct list_head wlist;		/* res->active_writes or read_retry */
 	struct work_struct work;
 };
@@ -196,6 +204,8 @@ const char *twin_role_str(unsigned int role);
 const char *twin_disk_str(unsigned int disk);
 const char *twin_conn_str(unsigned int conn);
 const char *twin_pkt_str(unsigned int type);
+const char *twin_susp_str(unsigned int susp);
+const char *twin_fencing_str(unsigned int fencing);
 
 /* state.c */
 void twin_get_state(struct twin_res *res, struct twin_state *st);
@@ -232,6 +242,9 @@ void twin_submit_bio(struct bio *bio);
 void twin_req_peer_done(struct twin_req *req, bool ok);
 struct twin_req *twin_req_take(struct twin_res *res, u64 block_id);
 void twin_fail_peer_reqs(struct twin_res *res);
+void twin_req_peer_end(struct twin_req *req, bool ok);
+bool twin_req_add_peer(struct twin_res *res, struct twin_req *req);
+int twin_req_send(struct twin_res *res, struct twin_req *req);
 bool twin_overlaps_writes(struct twin_res *res, sector_t sector, u32 size);
 int twin_req_recv_read(struct twin_res *res, struct twin_req *req,
 		       u32 len);
@@ -247,6 +260,15 @@ int twin_recv(struct twin_res *res, struct socket *sock, void *buf,
 int twin_recv_bvec(struct twin_res *res, struct bio_vec *bv,
 		   unsigned int nr, size_t len);
 void twin_conn_lost(struct twin_res *res);
+
+/* fence.c */
+bool twin_fence_on_loss(struct twin_res *res, int err);
+bool twin_fence_hold_req(struct twin_res *res, struct twin_req *req);
+bool twin_fence_route(struct twin_res *res, struct twin_req *req);
+void twin_fence_reconnected(struct twin_res *res);
+int twin_fence_resume(struct twin_res *res);
+int twin_fence_fail(struct twin_res *res);
+void twin_fence_end(struct twin_res *res);
 
 /* proto.c */
 int twin_handshake(struct twin_res *res, struct socket *sock,

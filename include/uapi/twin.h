@@ -19,7 +19,7 @@
 #include <linux/types.h>
 
 #define TWIN_GENL_NAME		"twin"
-#define TWIN_GENL_VERSION	1
+#define TWIN_GENL_VERSION	2
 #define TWIN_GENL_MCAST_EVENTS	"events"
 
 /* Limits enforced by the kernel's attribute policy. */
@@ -74,6 +74,13 @@
  *	(part 2; EOPNOTSUPP until then).
  * @TWIN_CMD_NEW_CURRENT_UUID: start a new data generation; with
  *	CLEAR_BITMAP skip the initial sync (part 2; EOPNOTSUPP until then).
+ * @TWIN_CMD_RESUME_IO: the peer is known to be fenced (down, or Outdated):
+ *	complete the writes held by fencing on the local disk alone, start a
+ *	new data generation so the peer counts as older, and go on StandAlone.
+ *	A no-op when no I/O is suspended.
+ * @TWIN_CMD_FAIL_IO: this node lost: fail every held write and every new
+ *	write with EIO, so the device can be unmounted and demoted; lasts
+ *	until the resource is demoted or reconnects. A no-op on a Secondary.
  * @__TWIN_CMD_MAX: internal
  * @TWIN_CMD_MAX: highest command number
  */
@@ -92,6 +99,8 @@ enum twin_cmd {
 	TWIN_CMD_VERIFY,
 	TWIN_CMD_INVALIDATE,
 	TWIN_CMD_NEW_CURRENT_UUID,
+	TWIN_CMD_RESUME_IO,
+	TWIN_CMD_FAIL_IO,
 
 	__TWIN_CMD_MAX,
 	TWIN_CMD_MAX = __TWIN_CMD_MAX - 1
@@ -162,6 +171,9 @@ enum twin_cmd {
  *	connection failed (e.g. "authentication failed"); absent if none
  * @TWIN_ATTR_GENL_VERSION: u32, TWIN_GENL_VERSION of the kernel (status)
  * @TWIN_ATTR_PAD: padding for 64-bit attributes, ignore it
+ * @TWIN_ATTR_FENCING: u32, enum twin_fencing, with CONNECT (default
+ *	TWIN_FENCING_NONE); also in status while configured
+ * @TWIN_ATTR_SUSPENDED: u32, enum twin_susp (status and events)
  * @__TWIN_ATTR_MAX: internal
  * @TWIN_ATTR_MAX: highest attribute number
  */
@@ -211,6 +223,8 @@ enum twin_attr {
 	TWIN_ATTR_LAST_ERROR,
 	TWIN_ATTR_GENL_VERSION,
 	TWIN_ATTR_PAD,
+	TWIN_ATTR_FENCING,
+	TWIN_ATTR_SUSPENDED,
 
 	__TWIN_ATTR_MAX,
 	TWIN_ATTR_MAX = __TWIN_ATTR_MAX - 1
@@ -237,6 +251,41 @@ enum twin_protocol {
 	TWIN_PROT_A = 1,
 	TWIN_PROT_C = 3,
 };
+
+/**
+ * enum twin_fencing - what a Primary does when it loses the peer
+ * @TWIN_FENCING_NONE: go on alone at once (writes complete locally)
+ * @TWIN_FENCING_RESOURCE_ONLY: hold writes until the cluster manager says
+ *	RESUME_IO (the peer is fenced) or FAIL_IO (we are the loser), or the
+ *	peer comes back. Needs protocol C.
+ */
+enum twin_fencing {
+	TWIN_FENCING_NONE,
+	TWIN_FENCING_RESOURCE_ONLY,
+};
+
+#define TWIN_FENCING_NAMES {					\
+	[TWIN_FENCING_NONE] = "none",				\
+	[TWIN_FENCING_RESOURCE_ONLY] = "resource-only",		\
+}
+
+/**
+ * enum twin_susp - why application writes are not completing
+ * @TWIN_SUSP_NONE: they are not suspended
+ * @TWIN_SUSP_FENCING: held after the peer was lost (fencing resource-only)
+ * @TWIN_SUSP_FAIL_IO: failed with EIO after FAIL_IO
+ */
+enum twin_susp {
+	TWIN_SUSP_NONE,
+	TWIN_SUSP_FENCING,
+	TWIN_SUSP_FAIL_IO,
+};
+
+#define TWIN_SUSP_NAMES {				\
+	[TWIN_SUSP_NONE] = "no",			\
+	[TWIN_SUSP_FENCING] = "fencing",		\
+	[TWIN_SUSP_FAIL_IO] = "fail-io",		\
+}
 
 /**
  * enum twin_role - role of a node for a resource

@@ -20,16 +20,19 @@ run_timings() {
 
 	CL_HB_TIMINGS=$2
 	VM_RESULTS=$VM_O/test-results/vm/bench-failover-$name
-	vm_init "bench-failover-$name"
-	cl_start
-	for i in $(seq "$RUNS"); do
-		cl_power_failover $((i * 1000)) 60 "$VM_RESULTS/fo$i.acks"
-		fo+=("$CL_FAILOVER_MS")
-		cl_rejoin
-		cl_move $((i * 1000 + 500)) 40 "$VM_RESULTS/sw$i.acks" \
-			"switchover --wait --timeout 60 g1 node1" node1
-		sw+=("$CL_GAP_MS")
-	done
+	# Only the figures go to stdout: the steps' chatter goes to the log.
+	{
+		vm_init "bench-failover-$name"
+		cl_start
+		for i in $(seq "$RUNS"); do
+			cl_power_failover $((i * 1000)) 60 "$VM_RESULTS/fo$i.acks"
+			fo+=("$CL_FAILOVER_MS")
+			cl_rejoin
+			cl_move $((i * 1000 + 500)) 40 "$VM_RESULTS/sw$i.acks" \
+				"switchover --wait --timeout 60 g1 node1" node1
+			sw+=("$CL_GAP_MS")
+		done
+	} >&2
 	echo "$(printf '%s\n' "${fo[@]}" | median) $(printf '%s\n' "${sw[@]}" | median)"
 	vm_cleanup_now
 }

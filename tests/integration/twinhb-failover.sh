@@ -60,6 +60,12 @@ dt=$(( $(hb_ms) - t0 ))
 echo "failover of g1 after kill -9: ${dt} ms (deadtime 3000 ms + takeover-delay 1000 ms)"
 [ "$dt" -ge 3000 ] || hb_fail "took over before the deadtime (${dt} ms)"
 grep -q '^node2 twinadm primary r0$' "$T/actions.log" || hb_fail "no promote on node2"
+# fencing: node2 kept running g2 with quorum, so the writes twin.ko may
+# hold for r1 are released; r0 it just promoted had nothing held
+hb_wait 5 "node2 resumes r1 I/O" hb_did "node2 twinadm resume-io r1"
+hb_did "node2 twinadm resume-io r0" && hb_fail "resume-io r0 after a takeover"
+[ "$(grep -c '^node2 twinadm resume-io r1$' "$T/actions.log")" = 1 ] ||
+	hb_fail "resume-io r1 not run exactly once"
 [ "$(hb_json node2 "s['nodes'][0]['alive']")" = False ] || hb_fail "node1 still alive"
 
 # node1 returns: standby, g1 stays on node2

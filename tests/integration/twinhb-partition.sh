@@ -82,6 +82,13 @@ demote=$(grep -n '^node1 twinadm secondary r0$' "$T/actions.log" | cut -d: -f1)
 promote=$(grep -n '^node2 twinadm primary r0$' "$T/actions.log" | cut -d: -f1)
 [ -n "$promote" ] && [ "$demote" -lt "$promote" ] ||
 	hb_fail "node2 promoted r0 (line $promote) before node1 demoted it (line $demote)"
+# fencing: node1 fails its held writes first, so umount cannot hang
+failio=$(grep -n '^node1 twinadm fail-io r0$' "$T/actions.log" | cut -d: -f1)
+umount=$(grep -n "^node1 umount " "$T/actions.log" | head -n 1 | cut -d: -f1)
+[ -n "$failio" ] && [ -n "$umount" ] && [ "$failio" -lt "$umount" ] ||
+	hb_fail "node1 did not run fail-io r0 (line $failio) before umount (line $umount)"
+grep -q '^node2 twinadm resume-io r0$' "$T/actions.log" &&
+	hb_fail "node2 ran resume-io after promoting (nothing was held there)"
 [ "$(hb_json node1 "s['quorum']")" = False ] || hb_fail "node1 kept quorum"
 hb_ctl node1 where | grep -q '^g1 - ' || hb_fail "node1 still runs g1"
 hb_runs_on node2 g2 node2 || hb_fail "g2 moved"

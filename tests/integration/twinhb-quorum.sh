@@ -23,6 +23,7 @@ hb_wait 8 "node2 demotes r1 after losing quorum" hb_did "node2 twinadm secondary
 grep -q "slot $T/mnt/g2/slotC: slotd exited, killed by signal 9" "$T/node2.log" ||
 	hb_fail "slotd not killed on quorum loss"
 hb_did "node2 umount $T/mnt/g2" || hb_fail "no umount on quorum loss"
+hb_did "node2 twinadm fail-io r1" || hb_fail "no fail-io before releasing without quorum"
 [ "$(hb_json node2 "s['quorum']")" = False ] || hb_fail "node2 claims quorum"
 hb_never 5 "node2 promotes r0 without quorum" hb_did "node2 twinadm primary r0"
 hb_did "node2 twinadm primary r1" && hb_fail "node2 promoted r1 again without quorum"

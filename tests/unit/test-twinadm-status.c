@@ -218,6 +218,7 @@ static void test_json(void)
 	       "    \"open-count\": 0,\n"
 	       "    \"backing-disk\": \"/dev/vdb\",\n"
 	       "    \"protocol\": \"C\",\n"
+	       "    \"suspended\": \"no\",\n"
 	       "    \"peer\": {\n"
 	       "      \"name\": \"node2\",\n"
 	       "      \"address\": \"[fd00::2]:7790\",\n"

@@ -11,6 +11,9 @@ CL_USER=alice
 CL_PASS=drill-password-1
 # twinhb timings (the defaults; make bench also tries faster ones)
 CL_HB_TIMINGS=${CL_HB_TIMINGS:-"interval 200ms; deadtime 2s;"}
+# r0 with DRBD's resource-only fencing: a Primary that loses its peer
+# holds writes until twinhb says resume-io (peer fenced) or fail-io (lost)
+TWIN_FENCING=${TWIN_FENCING-resource-only}
 TWINHB=$VM_O/bin/twinhb
 SLOTD=$VM_O/bin/slotd
 SLOTCTL=$VM_O/bin/slotctl
@@ -150,9 +153,11 @@ cl_wait_acks() {
 	done
 }
 
-# cl_first_ack_after LOG MS: time of the first acknowledgement after MS.
+# cl_first_ack_after LOG MS NODE: time of the first acknowledgement after
+# MS given by NODE (a reply read late by a busy client is not mistaken for
+# the new owner's).
 cl_first_ack_after() {
-	awk -v t="$2" '$1 == "ack" && $3 > t { print $3; exit }' "$1"
+	awk -v t="$2" -v n="$3" '$1 == "ack" && $3 > t && $4 == n { print $3; exit }' "$1"
 }
 
 # cl_check LOG: every acknowledged message is in the mailbox, intact.
@@ -217,7 +222,7 @@ cl_power_failover() {
 	t_off=$(cl_ms)
 	cl_note "node1 powered off after $(cl_acks "$3") acknowledged messages"
 	wait "$CL_DELIVER_PID" || vm_die "delivery client gave up: $(tail -n 3 "$3.out")"
-	t_back=$(cl_first_ack_after "$3" "$t_off")
+	t_back=$(cl_first_ack_after "$3" "$t_off" node2)
 	[ -n "$t_back" ] || vm_die "no delivery after the power-off"
 	CL_FAILOVER_MS=$((t_back - t_off))
 	cl_note "first delivery on node2 $CL_FAILOVER_MS ms after the power-off"

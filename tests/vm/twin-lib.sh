@@ -22,13 +22,15 @@ twin_snapshot() {
 
 # twin_config G PROTOCOL [SECRET]: write the configuration of r0 in guest
 # G (in /tmp: the guest's /etc comes read-only from the host). The backing
-# disk is $TWIN_DISK_<G>, default /dev/vda.
+# disk is $TWIN_DISK_<G>, default /dev/vda; the fencing policy is
+# $TWIN_FENCING (net { fencing ...; }), default unset (none).
 twin_config() {
 	local g=$1 proto=$2 secret=${3:-}
 	local net="" disk_var=TWIN_DISK_$1
 	local disk=${!disk_var:-/dev/vda}
 
 	[ -n "$secret" ] && net="shared-secret \"$secret\";"
+	[ -n "${TWIN_FENCING:-}" ] && net="$net net { fencing $TWIN_FENCING; }"
 	vm_run "$g" "mkdir -p /tmp/twin && cat > $TWIN_CONF << 'EOF_RES'
 resource r0 {
 	protocol $proto;

@@ -86,6 +86,8 @@ static void cmd_req_connect(struct twinadm *t, struct twin_req *req,
 	req->ping_int_ms = o->ping_int_ms;
 	req->ping_timeo_ms = o->ping_timeout_ms;
 	req->connect_int_ms = o->connect_int_ms;
+	req->has_fencing = o->has_fencing;
+	req->fencing = o->fencing;
 	req->discard_my_data = t->discard_my_data;
 }
 
@@ -204,6 +206,16 @@ int cmd_invalidate(struct twinadm *t, const struct twinadm_target *tg)
 	return cmd_simple(t, tg, "invalidate", TWIN_CMD_INVALIDATE);
 }
 
+int cmd_resume_io(struct twinadm *t, const struct twinadm_target *tg)
+{
+	return cmd_simple(t, tg, "resume-io", TWIN_CMD_RESUME_IO);
+}
+
+int cmd_fail_io(struct twinadm *t, const struct twinadm_target *tg)
+{
+	return cmd_simple(t, tg, "fail-io", TWIN_CMD_FAIL_IO);
+}
+
 int cmd_new_current_uuid(struct twinadm *t, const struct twinadm_target *tg)
 {
 	struct twin_req req;
@@ -277,6 +289,8 @@ static bool cmd_net_differs(const struct twin_status *st,
 	if ((st->has & ST_HAS_PING_TIMEO) &&
 	    st->ping_timeo_ms != cmd_ms(o->ping_timeout_ms,
 					TWIN_DEF_PING_TIMEO_MS))
+		return true;
+	if ((st->has & ST_HAS_FENCING) && st->fencing != o->fencing)
 		return true;
 	if ((st->has & ST_HAS_CONNECT_INT) &&
 	    st->connect_int_ms != cmd_ms(o->connect_int_ms,

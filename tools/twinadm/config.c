@@ -396,6 +396,25 @@ static int cfg_kw_connect_int(struct cfg_parser *ps, struct cfg_scope *sc,
 			&sc->opts->connect_int_ms);
 }
 
+static int cfg_kw_fencing(struct cfg_parser *ps, struct cfg_scope *sc,
+			  const char *kw)
+{
+	if (sc->opts->has_fencing)
+		return cfg_error(ps, ps->tok_line, "'%s' given twice", kw);
+	if (cfg_value(ps, kw))
+		return -1;
+	if (!strcmp(ps->text, "resource-only"))
+		sc->opts->fencing = TWIN_FENCING_RESOURCE_ONLY;
+	else if (!strcmp(ps->text, "none") || !strcmp(ps->text, "dont-care"))
+		sc->opts->fencing = TWIN_FENCING_NONE;
+	else
+		return cfg_error(ps, ps->tok_line,
+				 "unknown fencing policy '%s' (use none or resource-only)",
+				 ps->text);
+	sc->opts->has_fencing = true;
+	return cfg_semi(ps, kw);
+}
+
 /* "/dev/twinN" -> N; -1 if PATH has another form. */
 static long cfg_minor_of(const char *path)
 {
@@ -678,6 +697,7 @@ static const struct cfg_keyword cfg_keywords[] = {
 	{ "ping-int",		IN_NET,			cfg_kw_ping_int },
 	{ "ping-timeout",	IN_NET,			cfg_kw_ping_timeout },
 	{ "connect-int",	IN_NET,			cfg_kw_connect_int },
+	{ "fencing",		IN_NET,			cfg_kw_fencing },
 	{ "disk",		OPT_ANY | IN_ON,	cfg_kw_disk },
 	{ "device",		IN_RES | IN_ON,		cfg_kw_device },
 	{ "meta-disk",		IN_RES | IN_ON,		cfg_kw_meta_disk },
@@ -970,6 +990,10 @@ static void cfg_merge_opts(struct cfg_options *o, const struct cfg_options *c)
 	MERGE(ping_timeout_ms);
 	MERGE(connect_int_ms);
 #undef MERGE
+	if (!o->has_fencing && c->has_fencing) {
+		o->has_fencing = true;
+		o->fencing = c->fencing;
+	}
 }
 
 static int cfg_finish_host(struct cfg_parser *ps, struct cfg_draft *d, int i)
@@ -1227,12 +1251,17 @@ static void cfg_dump_opts(FILE *out, const struct cfg_options *o)
 		cfg_dump_string(out, o->shared_secret);
 		fputs(";\n", out);
 	}
-	if (!o->ping_int_ms && !o->ping_timeout_ms && !o->connect_int_ms)
+	if (!o->ping_int_ms && !o->ping_timeout_ms && !o->connect_int_ms &&
+	    !o->has_fencing)
 		return;
 	fputs("\tnet {\n", out);
 	cfg_dump_time(out, "ping-int", o->ping_int_ms, 1000);
 	cfg_dump_time(out, "ping-timeout", o->ping_timeout_ms, 100);
 	cfg_dump_time(out, "connect-int", o->connect_int_ms, 1000);
+	if (o->has_fencing)
+		fprintf(out, "\t\tfencing %s;\n",
+			o->fencing == TWIN_FENCING_RESOURCE_ONLY ?
+			"resource-only" : "none");
 	fputs("\t}\n", out);
 }
 

@@ -55,6 +55,8 @@ struct cfg_options {
 	uint32_t ping_int_ms;		/* net { ping-int } */
 	uint32_t ping_timeout_ms;	/* net { ping-timeout } */
 	uint32_t connect_int_ms;	/* net { connect-int } */
+	bool has_fencing;
+	uint32_t fencing;		/* net { fencing }, enum twin_fencing */
 };
 
 /* One "on HOST { }" section, with resource-level values merged in. */

@@ -43,6 +43,7 @@ static const char help_config[] =
 "            ping-int 500ms;      # keep-alive interval (plain number: s)\n"
 "            ping-timeout 20;     # peer dead after 2 s (plain: 1/10 s)\n"
 "            connect-int 1;       # retry connecting every second (s)\n"
+"            fencing resource-only; # hold writes when the peer is lost\n"
 "        }\n"
 "    }\n"
 "    resource r0 {\n"

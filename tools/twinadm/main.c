@@ -97,6 +97,19 @@ const struct twinadm_cmd twinadm_cmds[] = {
 	  "[--clear-bitmap] " RES_ARG, "start a new data generation",
 	  "With --clear-bitmap on a new pair (both nodes just created and\n"
 	  "connected) the initial full sync is skipped." },
+	{ "resume-io", cmd_resume_io, NULL, 0, RES_ARG,
+	  "fencing: the peer is fenced, complete the held writes",
+	  "With 'fencing resource-only' a Primary that loses its peer holds\n"
+	  "every write (status shows suspended:fencing). Run this once the peer\n"
+	  "is known to be down or demoted: the held writes complete on the local\n"
+	  "disk, the peer's data is marked older, and the node goes on alone.\n"
+	  "Does nothing when no I/O is suspended." },
+	{ "fail-io", cmd_fail_io, NULL, 0, RES_ARG,
+	  "fencing: fail held and new writes so the node can step down",
+	  "For the node that lost: every held write and every new write fails\n"
+	  "with EIO (status shows suspended:fail-io), so the filesystem can be\n"
+	  "unmounted and the resource demoted. Lasts until the resource is\n"
+	  "demoted or reconnects. Does nothing on a Secondary." },
 	{ "dump-md", cmd_dump_md, NULL, 0, RES_ARG,
 	  "print the on-disk metadata",
 	  "Prints the superblock, the generation UUIDs and the number of\n"

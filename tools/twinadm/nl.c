@@ -78,6 +78,8 @@ static struct nla_policy twin_nl_policy[TWIN_ATTR_MAX + 1] = {
 	[TWIN_ATTR_LAST_ERROR] = { .type = NLA_STRING,
 				   .maxlen = STATUS_ERR_MAX },
 	[TWIN_ATTR_GENL_VERSION] = { .type = NLA_U32 },
+	[TWIN_ATTR_FENCING] = { .type = NLA_U32 },
+	[TWIN_ATTR_SUSPENDED] = { .type = NLA_U32 },
 };
 
 static const char *const twin_nl_cmd_names[] = {
@@ -94,6 +96,8 @@ static const char *const twin_nl_cmd_names[] = {
 	[TWIN_CMD_VERIFY] = "VERIFY",
 	[TWIN_CMD_INVALIDATE] = "INVALIDATE",
 	[TWIN_CMD_NEW_CURRENT_UUID] = "NEW_CURRENT_UUID",
+	[TWIN_CMD_RESUME_IO] = "RESUME_IO",
+	[TWIN_CMD_FAIL_IO] = "FAIL_IO",
 };
 
 const char *twin_cmd_name(uint8_t cmd)
@@ -307,6 +311,10 @@ int twin_nl_parse_status(struct nl_msg *m, struct twin_status *st)
 	if (tb[TWIN_ATTR_CONNECT_INT_MS])
 		st->has |= ST_HAS_CONNECT_INT;
 	st->connect_int_ms = U32(tb[TWIN_ATTR_CONNECT_INT_MS]);
+	if (tb[TWIN_ATTR_FENCING])
+		st->has |= ST_HAS_FENCING;
+	st->fencing = U32(tb[TWIN_ATTR_FENCING]);
+	st->suspended = U32(tb[TWIN_ATTR_SUSPENDED]);
 	st->role = U32(tb[TWIN_ATTR_ROLE]);
 	st->disk = U32(tb[TWIN_ATTR_DISK_STATE]);
 	st->peer_role = U32(tb[TWIN_ATTR_PEER_ROLE]);
@@ -459,6 +467,8 @@ int twin_nl_put_req(struct nl_msg *m, const struct twin_req *r)
 		NLA_PUT_U32(m, TWIN_ATTR_PING_TIMEO_MS, r->ping_timeo_ms);
 	if (r->connect_int_ms)
 		NLA_PUT_U32(m, TWIN_ATTR_CONNECT_INT_MS, r->connect_int_ms);
+	if (r->has_fencing)
+		NLA_PUT_U32(m, TWIN_ATTR_FENCING, r->fencing);
 	if (r->force)
 		NLA_PUT_FLAG(m, TWIN_ATTR_FORCE);
 	if (r->clear_bitmap)
@@ -630,6 +640,8 @@ void twin_req_describe(const struct twin_req *r, FILE *out)
 		fprintf(out, " ping-timeout:%ums", r->ping_timeo_ms);
 	if (r->connect_int_ms)
 		fprintf(out, " connect-int:%ums", r->connect_int_ms);
+	if (r->has_fencing)
+		fprintf(out, " fencing:%s", status_fencing_name(r->fencing));
 	if (r->force)
 		fputs(" force", out);
 	if (r->clear_bitmap)

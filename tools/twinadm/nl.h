@@ -37,6 +37,8 @@ struct twin_req {
 	const char *secret;			/* NULL: none */
 	uint32_t ping_int_ms, ping_timeo_ms, connect_int_ms; /* 0 unset */
 	bool force, clear_bitmap, discard_my_data;
+	bool has_fencing;
+	uint32_t fencing;			/* enum twin_fencing */
 };
 
 /*

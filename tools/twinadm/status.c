@@ -22,6 +22,9 @@ static const char *const status_events[] = {
 	[TWIN_EVENT_SYNC_PROGRESS] = "sync-progress",
 };
 
+static const char *const status_fencings[] = TWIN_FENCING_NAMES;
+static const char *const status_susps[] = TWIN_SUSP_NAMES;
+
 #define STATUS_NAME(table, v)						\
 	((v) < sizeof(table) / sizeof(table[0]) && (table)[v] ?	\
 	 (table)[v] : "Unknown")
@@ -39,6 +42,16 @@ const char *status_disk_name(uint32_t disk)
 const char *status_conn_name(uint32_t conn)
 {
 	return STATUS_NAME(status_conns, conn);
+}
+
+const char *status_fencing_name(uint32_t fencing)
+{
+	return STATUS_NAME(status_fencings, fencing);
+}
+
+const char *status_susp_name(uint32_t susp)
+{
+	return STATUS_NAME(status_susps, susp);
 }
 
 const char *status_event_name(uint32_t event)
@@ -143,6 +156,8 @@ void status_print_text(FILE *out, const struct twin_status *st,
 	char addr[INET6_ADDRSTRLEN + 16];
 
 	fprintf(out, "%s role:%s", st->name, status_role_name(st->role));
+	if (st->suspended != TWIN_SUSP_NONE)
+		fprintf(out, " suspended:%s", status_susp_name(st->suspended));
 	if (verbose) {
 		if (st->has & ST_HAS_MINOR)
 			fprintf(out, " minor:%" PRIu32, st->minor);
@@ -150,6 +165,9 @@ void status_print_text(FILE *out, const struct twin_status *st,
 		if (st->has & ST_HAS_PROTOCOL)
 			fprintf(out, " protocol:%c",
 				status_protocol_char(st->protocol));
+		if (st->has & ST_HAS_FENCING)
+			fprintf(out, " fencing:%s",
+				status_fencing_name(st->fencing));
 	}
 	fprintf(out, "\n  disk:%s", status_disk_name(st->disk));
 	if (verbose) {
@@ -236,6 +254,7 @@ void status_print_json(struct json_out *j, const char *key,
 	if (st->has & ST_HAS_PROTOCOL)
 		proto[0] = status_protocol_char(st->protocol);
 	json_str(j, "protocol", proto);
+	json_str(j, "suspended", status_susp_name(st->suspended));
 
 	json_obj_begin(j, "peer");
 	json_str(j, "name", st->peer_name[0] ? st->peer_name : "peer");
@@ -281,6 +300,8 @@ void status_print_event(FILE *out, const char *timestamp, const char *what,
 		status_disk_name(st->disk),
 		st->peer_name[0] ? st->peer_name : "peer",
 		status_conn_name(st->conn));
+	if (st->suspended != TWIN_SUSP_NONE)
+		fprintf(out, " suspended:%s", status_susp_name(st->suspended));
 	if (status_connected(st))
 		fprintf(out, " peer-role:%s peer-disk:%s",
 			status_role_name(st->peer_role),

@@ -33,6 +33,7 @@ enum {
 	ST_HAS_CONNECT_INT	= 1 << 8,
 	ST_HAS_EVENT		= 1 << 9,
 	ST_HAS_UUIDS		= 1 << 10,
+	ST_HAS_FENCING		= 1 << 11,
 };
 
 struct twin_status {
@@ -50,8 +51,10 @@ struct twin_status {
 	struct sockaddr_storage peer_addr;
 	uint32_t protocol;
 	uint32_t ping_int_ms, ping_timeo_ms, connect_int_ms;
+	uint32_t fencing;			/* enum twin_fencing */
 
 	/* state */
+	uint32_t suspended;			/* enum twin_susp */
 	uint32_t role, peer_role;		/* enum twin_role */
 	uint32_t disk, peer_disk;		/* enum twin_disk_state */
 	uint32_t conn;				/* enum twin_conn_state */
@@ -74,6 +77,8 @@ const char *status_conn_name(uint32_t conn);
 const char *status_event_name(uint32_t event);
 /* 'A', 'C', or '?' */
 char status_protocol_char(uint32_t protocol);
+const char *status_fencing_name(uint32_t fencing);
+const char *status_susp_name(uint32_t susp);
 
 /* Connected in the sense that the peer's role and disk are known. */
 bool status_connected(const struct twin_status *st);

@@ -105,6 +105,8 @@ int cmd_primary(struct twinadm *t, const struct twinadm_target *tg);
 int cmd_secondary(struct twinadm *t, const struct twinadm_target *tg);
 int cmd_verify(struct twinadm *t, const struct twinadm_target *tg);
 int cmd_invalidate(struct twinadm *t, const struct twinadm_target *tg);
+int cmd_resume_io(struct twinadm *t, const struct twinadm_target *tg);
+int cmd_fail_io(struct twinadm *t, const struct twinadm_target *tg);
 int cmd_new_current_uuid(struct twinadm *t,
 			 const struct twinadm_target *tg);
 int cmd_adjust(struct twinadm *t, const struct twinadm_target *tg);

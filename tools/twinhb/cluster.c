@@ -586,6 +586,13 @@ static void cluster_decide(uint64_t now)
 			g->move_to = HB_NOBODY;
 			g->move_ver = cluster_next_ver(g->move_ver);
 		}
+		/* once per death of the peer: writes held here may go on */
+		if (in.peer_alive)
+			g->peer_fenced = false;
+		else if (in.peer_gone && in.quorum &&
+			 !in.peer_seen_elsewhere && !g->peer_fenced &&
+			 hbd.busy != i)
+			group_peer_fenced(i);
 	}
 	if (out.action == FSM_START)
 		group_start(out.group, out.reason);

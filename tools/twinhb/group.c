@@ -9,6 +9,10 @@
  * the group FAILED here; a failed release step leaves it FAILED with the
  * remaining resources held, for `twinhb cleanup GROUP` after a look by an
  * engineer. Every step is logged.
+ *
+ * The last step, "fence", does nothing on takeover; it is undone first on
+ * release: without quorum it runs `twinadm fail-io`, so that writes twin.ko
+ * holds for fencing fail instead of freezing slotd and umount.
  */
 #include <signal.h>
 #include <stdint.h>
@@ -42,6 +46,7 @@ enum group_step {
 	STEP_MOUNT,
 	STEP_SLOTS,
 	STEP_VIP,
+	STEP_FENCE,		/* release without quorum: twinadm fail-io */
 	STEP_COUNT,
 };
 
@@ -399,6 +404,67 @@ static enum group_result group_vip_undo(int i)
 	return STEP_OK;
 }
 
+static enum group_result group_fence_run(int i)
+{
+	(void)i;
+	return STEP_OK;
+}
+
+static enum group_result group_fence_undo(int i)
+{
+	const char *args[] = { "fail-io", group_conf(i)->resource, NULL };
+
+	if (!hbd.g[i].fencing)
+		return STEP_OK;
+	return group_run(i, &hbd.cfg->twinadm, args, group_exit_zero);
+}
+
+static void group_resume_exited(struct proc *p, int status, const char *out,
+				void *arg)
+{
+	int i = (int)(intptr_t)arg;
+	char st[64];
+
+	(void)p;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		log_notice("group %s: fencing: resume-io %s done",
+			   group_conf(i)->name, group_conf(i)->resource);
+	else
+		log_crit("group %s: fencing: resume-io %s failed: %s%s%.160s",
+			 group_conf(i)->name, group_conf(i)->resource,
+			 proc_status_text(status, st, sizeof(st)),
+			 *out ? ": " : "", out);
+}
+
+/*
+ * The peer has been silent for deadtime + takeover-delay while this node
+ * kept quorum: it had the time to fence itself (fail-io, demote), so the
+ * writes twin.ko holds here may complete on our disk alone.
+ */
+void group_peer_fenced(int i)
+{
+	const struct hb_group *cg = group_conf(i);
+	struct hb_group_rt *g = &hbd.g[i];
+	char *argv[HB_MAX_ARGS + 3];
+	int n;
+
+	g->peer_fenced = true;
+	if (!cg->has_resource || g->state != HB_G_RUNNING ||
+	    !(g->held & (1u << STEP_PROMOTE)))
+		return;
+	for (n = 0; n < hbd.cfg->twinadm.argc; n++)
+		argv[n] = hbd.cfg->twinadm.argv[n];
+	argv[n++] = "resume-io";
+	argv[n++] = (char *)cg->resource;
+	argv[n] = NULL;
+	log_notice("group %s: fencing: peer dead for takeover-delay and quorum held: running twinadm resume-io %s",
+		   cg->name, cg->resource);
+	if (!proc_spawn(argv, NULL, true, hbd.cfg->step_timeout_ms,
+			group_resume_exited, (void *)(intptr_t)i))
+		log_crit("group %s: fencing: cannot run %s", cg->name,
+			 argv[0]);
+}
+
 static const struct group_step_ops group_steps[STEP_COUNT] = {
 	[STEP_CHECK] = { "check", group_has_resource, group_check_run, NULL },
 	[STEP_PROMOTE] = { "promote", group_has_resource, group_promote_run,
@@ -409,6 +475,8 @@ static const struct group_step_ops group_steps[STEP_COUNT] = {
 	[STEP_SLOTS] = { "slots", group_has_slots, group_slots_run,
 			 group_slots_undo },
 	[STEP_VIP] = { "vip", group_has_vip, group_vip_run, group_vip_undo },
+	[STEP_FENCE] = { "fence", group_has_resource, group_fence_run,
+			 group_fence_undo },
 };
 
 /* ---- sequencing ---- */

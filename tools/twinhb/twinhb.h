@@ -45,6 +45,7 @@ struct hb_group_rt {
 	int step;		/* step in progress while busy */
 	bool rollback;		/* releasing after a failed takeover */
 	bool fencing;		/* releasing because quorum is lost */
+	bool peer_fenced;	/* resume-io done for this death of the peer */
 	const char *reason;	/* of the current transition */
 	char error[256];	/* last failure, shown in status */
 	uint64_t since;		/* loop_wall() of the last state change */
@@ -113,6 +114,7 @@ void hb_event(const char *event, const char *group, const char *node,
 void group_start(int i, const char *reason);
 void group_stop(int i, const char *reason);
 void group_tick(int i);
+void group_peer_fenced(int i);
 int group_cleanup(int i, char *err, size_t len);
 bool group_holds(int i);
 

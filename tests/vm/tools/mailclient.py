@@ -5,8 +5,9 @@
                                             [--first N]
       Deliver messages N..N+COUNT-1 (N defaults to 1) over LMTP, one connection each, retrying
       a message on any connection error or 4xx until it gets a 250 (or
-      --seconds run out). After each 250 it appends "ack N EPOCH_MS" to
-      LOG, flushed, and "fail N EPOCH_MS reason" for each failed try.
+      --seconds run out). After each 250 it appends "ack N EPOCH_MS HOST"
+      to LOG, flushed (HOST: the server's name from its LHLO reply), and
+      "fail N EPOCH_MS reason" for each failed try.
 
   mailclient.py check HOST USER PASSWORD LOG [--port 110]
       Read the mailbox over POP3 and check that every acknowledged
@@ -53,7 +54,8 @@ def deliver(host, user, count, log, port, seconds, first):
                         lmtp.sendmail("drill@example.org", [user], message(n))
                         # the 250 is in: its time, not that of the QUIT
                         acked = now_ms()
-                    out.write("ack %d %d\n" % (n, acked))
+                        server = lmtp.ehlo_resp.split()[0].decode()
+                    out.write("ack %d %d %s\n" % (n, acked, server))
                     out.flush()
                     break
                 except (OSError, smtplib.SMTPException) as e:
