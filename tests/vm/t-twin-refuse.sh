@@ -94,7 +94,7 @@ dead=$(echo "$t1 - $t0" | bc)
 vm_log "silent peer declared dead ${dead}s after the link went down (host clock)"
 [ "$(echo "$dead < 4.0" | bc)" = 1 ] || vm_die "took ${dead}s to notice a dead peer"
 # The kernel's own measure: silence before it gave up (2 s + wake-up slack).
-silent=$(vm_run 1 dmesg | tr -d '\r' | sed -n 's/.*r0: nothing from the peer for \([0-9]*\) ms.*/\1/p' | tail -1)
+silent=$(vm_run 1 "dmesg --color=never" | tr -d '\r' | sed -n 's/.*r0: nothing from the peer for \([0-9]*\) ms.*/\1/p' | tail -1)
 vm_log "kernel: peer declared dead after ${silent} ms of silence"
 if [ -z "$silent" ] || [ "$silent" -gt 2400 ]; then
 	vm_die "dead peer declared after '${silent}' ms of silence"
@@ -123,7 +123,7 @@ twin_wait 2 connection "SyncTarget|Connected" 20 || vm_die "returning peer not c
 # guest 2's kernel log: printk's own timestamps (the console file can lag
 # by many seconds when the host is loaded)
 connect_ms() {
-	vm_run 2 dmesg | tr -d '\r' |
+	vm_run 2 "dmesg --color=never" | tr -d '\r' |
 	sed -n 's/^\[ *\([0-9.]*\)\].* r0: conn \(.*\)$/\1 \2/p' |
 	awk '$2 == "StandAlone" && $4 == "Connecting" { t0 = $1; t1 = "" }
 	     $4 == "Connected" && t0 != "" && t1 == "" { t1 = $1 }
