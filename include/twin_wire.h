@@ -65,6 +65,14 @@
  * @TWIN_P_DISCONNECT: no payload: orderly close follows
  * @TWIN_P_RS_START: struct twin_p_params: the sender starts a full resync
  *	with the receiver as target
+ * @TWIN_P_BITMAP: struct twin_p_bitmap + bitmap words: the sender's
+ *	out-of-sync bits, sent in pieces after the handshake (part 2)
+ * @TWIN_P_OV_REQ: struct twin_p_data without bytes: online verify, the
+ *	source asks for the checksum of a block (part 2)
+ * @TWIN_P_OV_REPLY: struct twin_p_data + digest: the checksum of a block
+ *	(part 2)
+ * @TWIN_P_OV_DONE: struct twin_p_ack: verify finished (status: 0, or an
+ *	errno if it stopped) (part 2)
  * @__TWIN_P_MAX: internal: one past the last type
  */
 enum twin_pkt_type {
@@ -86,6 +94,10 @@ enum twin_pkt_type {
 	TWIN_P_RS_DONE,
 	TWIN_P_DISCONNECT,
 	TWIN_P_RS_START,
+	TWIN_P_BITMAP,
+	TWIN_P_OV_REQ,
+	TWIN_P_OV_REPLY,
+	TWIN_P_OV_DONE,
 	__TWIN_P_MAX
 };
 

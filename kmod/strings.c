@@ -30,6 +30,10 @@ static const char *const twin_pkt_names[] = {
 	[TWIN_P_RS_DONE] = "RSDone",
 	[TWIN_P_DISCONNECT] = "Disconnect",
 	[TWIN_P_RS_START] = "RSStart",
+	[TWIN_P_BITMAP] = "Bitmap",
+	[TWIN_P_OV_REQ] = "OVRequest",
+	[TWIN_P_OV_REPLY] = "OVReply",
+	[TWIN_P_OV_DONE] = "OVDone",
 };
 
 static const char *twin_lookup(const char *const *names, unsigned int n,

@@ -174,6 +174,26 @@ enum twin_cmd {
  * @TWIN_ATTR_FENCING: u32, enum twin_fencing, with CONNECT (default
  *	TWIN_FENCING_NONE); also in status while configured
  * @TWIN_ATTR_SUSPENDED: u32, enum twin_susp (status and events)
+ *
+ * Part 2 (resync, activity log, split brain, verify):
+ * @TWIN_ATTR_RESYNC_MAX_KIB: u32, with ATTACH ("disk { c-max-rate }"):
+ *	cap on the resync rate in KiB/s; 0 means no cap (line rate)
+ * @TWIN_ATTR_RESYNC_MIN_KIB: u32, with ATTACH ("disk { c-min-rate }"): the
+ *	rate a resync keeps while application I/O is running, KiB/s
+ * @TWIN_ATTR_AL_EXTENTS: u32, with ATTACH ("disk { al-extents }"):
+ *	activity log extents kept hot; 0 keeps the value in the metadata
+ * @TWIN_ATTR_AFTER_SB_0PRI: u32, enum twin_after_sb, with CONNECT: split
+ *	brain policy when neither node is Primary
+ * @TWIN_ATTR_AFTER_SB_1PRI: u32, enum twin_after_sb, with CONNECT: split
+ *	brain policy when one node is Primary
+ * @TWIN_ATTR_STAT_RESYNCED: u64, bytes resynced (sent as source, written
+ *	as target) by the running or the last resync
+ * @TWIN_ATTR_VERIFY_TOTAL: u64, sectors to verify in the running verify
+ *	(0 when none runs)
+ * @TWIN_ATTR_VERIFY_REMAINING: u64, sectors of it still to verify
+ * @TWIN_ATTR_VERIFY_OOS: u64, 4 KiB blocks found different by the running
+ *	or the last verify
+ * @TWIN_ATTR_AL_EXTENT_KIB: u32, size of one activity log extent, KiB
  * @__TWIN_ATTR_MAX: internal
  * @TWIN_ATTR_MAX: highest attribute number
  */
@@ -225,6 +245,16 @@ enum twin_attr {
 	TWIN_ATTR_PAD,
 	TWIN_ATTR_FENCING,
 	TWIN_ATTR_SUSPENDED,
+	TWIN_ATTR_RESYNC_MAX_KIB,
+	TWIN_ATTR_RESYNC_MIN_KIB,
+	TWIN_ATTR_AL_EXTENTS,
+	TWIN_ATTR_AFTER_SB_0PRI,
+	TWIN_ATTR_AFTER_SB_1PRI,
+	TWIN_ATTR_STAT_RESYNCED,
+	TWIN_ATTR_VERIFY_TOTAL,
+	TWIN_ATTR_VERIFY_REMAINING,
+	TWIN_ATTR_VERIFY_OOS,
+	TWIN_ATTR_AL_EXTENT_KIB,
 
 	__TWIN_ATTR_MAX,
 	TWIN_ATTR_MAX = __TWIN_ATTR_MAX - 1
@@ -267,6 +297,30 @@ enum twin_fencing {
 #define TWIN_FENCING_NAMES {					\
 	[TWIN_FENCING_NONE] = "none",				\
 	[TWIN_FENCING_RESOURCE_ONLY] = "resource-only",		\
+}
+
+/**
+ * enum twin_after_sb - automatic split brain recovery, as DRBD's after-sb-*
+ * @TWIN_AFTER_SB_DISCONNECT: no automatic recovery: refuse (the default)
+ * @TWIN_AFTER_SB_DISCARD_ZERO_CHANGES: (0pri) a node that wrote nothing
+ *	since the split becomes the sync target; if both wrote, refuse
+ * @TWIN_AFTER_SB_DISCARD_LEAST_CHANGES: (0pri) the node with fewer blocks
+ *	written since the split becomes the sync target
+ * @TWIN_AFTER_SB_DISCARD_SECONDARY: (1pri) the Secondary becomes the sync
+ *	target
+ */
+enum twin_after_sb {
+	TWIN_AFTER_SB_DISCONNECT,
+	TWIN_AFTER_SB_DISCARD_ZERO_CHANGES,
+	TWIN_AFTER_SB_DISCARD_LEAST_CHANGES,
+	TWIN_AFTER_SB_DISCARD_SECONDARY,
+};
+
+#define TWIN_AFTER_SB_NAMES {						\
+	[TWIN_AFTER_SB_DISCONNECT] = "disconnect",			\
+	[TWIN_AFTER_SB_DISCARD_ZERO_CHANGES] = "discard-zero-changes",	\
+	[TWIN_AFTER_SB_DISCARD_LEAST_CHANGES] = "discard-least-changes",	\
+	[TWIN_AFTER_SB_DISCARD_SECONDARY] = "discard-secondary",	\
 }
 
 /**
@@ -428,7 +482,8 @@ enum twin_conn_state {
  * @TWIN_EVENT_CHANGE: the state of an existing resource changed
  * @TWIN_EVENT_CREATE: a resource was created
  * @TWIN_EVENT_DESTROY: a resource was deleted (last message about it)
- * @TWIN_EVENT_SYNC_PROGRESS: periodic resync progress (about once a second)
+ * @TWIN_EVENT_SYNC_PROGRESS: periodic resync or verify progress (about once
+ *	a second)
  */
 enum twin_event {
 	TWIN_EVENT_CHANGE,
