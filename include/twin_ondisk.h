@@ -7,7 +7,9 @@
  *
  * The metadata area holds three parts: the superblock (one 4 KiB block),
  * the activity log and the dirty bitmap (part 2: one bit per 4 KiB block of
- * data). Their places are recorded in the superblock as sector offsets
+ * data, set while the block may differ from the peer's; bit n of the data
+ * is bit n % 8 of byte n / 8 of the bitmap area, i.e. little-endian 64-bit
+ * words). Their places are recorded in the superblock as sector offsets
  * relative to the superblock, so a later version can move them.
  *
  *  internal (end of the backing device):
@@ -99,6 +101,74 @@ struct twin_md_sb {
 } __attribute__((packed));
 
 _Static_assert(sizeof(struct twin_md_sb) == 4096, "superblock is 4 KiB");
+
+/*
+ * The activity log (kmod/al.c): a ring of TWIN_AL_RING transaction blocks
+ * in the AL area. A transaction is one 4 KiB block, written with FUA at
+ * ring index @seq % TWIN_AL_RING, listing every extent in which writes
+ * may be in flight. The current log is the valid block (magic, crc32c,
+ * device_uuid of this superblock) with the highest @seq: a torn write of
+ * a newer block leaves the older one, whose extents still cover every
+ * write that was allowed to start. Extent n covers the bytes
+ * [n << extent_shift, (n + 1) << extent_shift) of the device.
+ *
+ * Defaults: 128 extents of 4 MiB, so a crashed Primary resyncs at most
+ * 512 MiB (DRBD 8.4: 1237 x 4 MiB = 4.8 GiB), a few seconds at line rate,
+ * while a hot set of half a GiB stays active without metadata writes.
+ */
+#define TWIN_AL_MAGIC		0x5457414c	/* "TWAL" */
+#define TWIN_AL_BLOCK_BYTES	4096
+#define TWIN_AL_RING		(TWIN_MD_AL_SECTORS * 512 / TWIN_AL_BLOCK_BYTES)
+#define TWIN_AL_MAX_EXTENTS	1008		/* what fits in one block */
+#define TWIN_AL_MIN_EXTENTS	4		/* a request spans at most 2 */
+#define TWIN_AL_DEFAULT_EXTENTS	128
+#define TWIN_AL_DEFAULT_SHIFT	22		/* 4 MiB extents */
+#define TWIN_AL_SHIFT_MIN	20		/* >= the largest request */
+#define TWIN_AL_SHIFT_MAX	30
+
+/**
+ * struct twin_md_al - one activity log transaction, exactly 4096 bytes
+ * @magic: TWIN_AL_MAGIC
+ * @crc32c: CRC-32C (Castagnoli, as twin_al_crc32c()) of the 4096 bytes
+ *	with this field set to zero
+ * @seq: transaction number, increasing, never reused on this metadata
+ * @device_uuid: the superblock's device_uuid (stale logs do not count)
+ * @extent_shift: log2 of the extent size in bytes
+ * @nr_extents: the configured maximum of active extents
+ * @count: entries used in @extents
+ * @reserved: zero
+ * @extents: the active extent numbers
+ */
+struct twin_md_al {
+	__be32 magic;
+	__be32 crc32c;
+	__be64 seq;
+	__be64 device_uuid;
+	__be32 extent_shift;
+	__be32 nr_extents;
+	__be32 count;
+	__u8 reserved[28];
+	__be32 extents[TWIN_AL_MAX_EXTENTS];
+} __attribute__((packed));
+
+_Static_assert(sizeof(struct twin_md_al) == TWIN_AL_BLOCK_BYTES,
+	       "activity log block is 4 KiB");
+
+/* CRC-32C (reflected 0x82f63b78, init and final xor ~0); bitwise, for tools. */
+static inline __u32 twin_al_crc32c(const void *buf, __u32 len)
+{
+	const __u8 *p = (const __u8 *)buf;
+	__u32 crc = ~0U;
+	__u32 i;
+	int k;
+
+	for (i = 0; i < len; i++) {
+		crc ^= p[i];
+		for (k = 0; k < 8; k++)
+			crc = (crc >> 1) ^ (0x82f63b78U & -(crc & 1));
+	}
+	return ~crc;
+}
 
 /**
  * struct twin_md_layout - where things are, in 512-byte sectors

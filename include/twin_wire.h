@@ -32,8 +32,8 @@
 #include <linux/types.h>
 
 #define TWIN_WIRE_MAGIC		0x5457504b	/* "TWPK" */
-#define TWIN_PROTO_VERSION	1	/* bump on any incompatible change */
-#define TWIN_PROTO_MIN		1	/* oldest version we still speak */
+#define TWIN_PROTO_VERSION	2	/* bump on any incompatible change */
+#define TWIN_PROTO_MIN		2	/* oldest version we still speak */
 
 #define TWIN_NONCE_BYTES	32
 #define TWIN_MAC_BYTES		32	/* HMAC-SHA256 */
@@ -68,11 +68,15 @@
  * @TWIN_P_BITMAP: struct twin_p_bitmap + bitmap words: the sender's
  *	out-of-sync bits, sent in pieces after the handshake (part 2)
  * @TWIN_P_OV_REQ: struct twin_p_data without bytes: online verify, the
- *	source asks for the checksum of a block (part 2)
- * @TWIN_P_OV_REPLY: struct twin_p_data + digest: the checksum of a block
- *	(part 2)
- * @TWIN_P_OV_DONE: struct twin_p_ack: verify finished (status: 0, or an
- *	errno if it stopped) (part 2)
+ *	source asks for the checksums of a range (part 2)
+ * @TWIN_P_OV_REPLY: struct twin_p_ov_reply + digests: the checksums of the
+ *	range, one per TWIN_OV_BLOCK_BYTES block (part 2)
+ * @TWIN_P_OV_DONE: struct twin_p_ov_done: verify finished (part 2)
+ * @TWIN_P_SYNC_REQ: no payload: the sender invalidated its disk; the
+ *	receiver starts a full resync with the sender as target
+ * @TWIN_P_NEW_UUID: struct twin_p_params: the sender started a new data
+ *	generation with an empty bitmap (new-current-uuid --clear-bitmap on
+ *	a new pair); the receiver takes the UUIDs and is UpToDate too
  * @__TWIN_P_MAX: internal: one past the last type
  */
 enum twin_pkt_type {
@@ -98,6 +102,8 @@ enum twin_pkt_type {
 	TWIN_P_OV_REQ,
 	TWIN_P_OV_REPLY,
 	TWIN_P_OV_DONE,
+	TWIN_P_SYNC_REQ,
+	TWIN_P_NEW_UUID,
 	__TWIN_P_MAX
 };
 
@@ -144,6 +150,9 @@ struct twin_p_auth {
 /* twin_p_params.flags */
 #define TWIN_PF_CONSISTENT	(1U << 0)	/* disk data is consistent */
 #define TWIN_PF_HAS_DISK	(1U << 1)	/* a disk is attached */
+#define TWIN_PF_DISCARD_MY_DATA	(1U << 2)	/* split brain victim */
+#define TWIN_PF_FULL_SYNC	(1U << 3)	/* RS_START: every block */
+#define TWIN_PF_VERIFY_SOURCE	(1U << 4)	/* ran the last verify */
 
 /**
  * struct twin_p_params - what the peer needs to decide about a resync
@@ -153,6 +162,10 @@ struct twin_p_auth {
  * @disk_state: enum twin_disk_state
  * @protocol: enum twin_protocol, must match
  * @flags: TWIN_PF_* bits
+ * @bm_bits: out-of-sync blocks in the sender's bitmap (split brain
+ *	policies count the changes with it)
+ * @after_sb_0pri: enum twin_after_sb, the sender's policy (must match)
+ * @after_sb_1pri: enum twin_after_sb, the sender's policy (must match)
  */
 struct twin_p_params {
 	__be64 data_sectors;
@@ -161,6 +174,9 @@ struct twin_p_params {
 	__be32 disk_state;
 	__be32 protocol;
 	__be32 flags;
+	__be64 bm_bits;
+	__be32 after_sb_0pri;
+	__be32 after_sb_1pri;
 } __attribute__((packed));
 
 /**
@@ -211,6 +227,69 @@ struct twin_p_ack {
  */
 struct twin_p_barrier {
 	__be64 block_id;
+} __attribute__((packed));
+
+/*
+ * Bitmap exchange: after PARAMS, when both nodes have a disk, each sends
+ * its whole bitmap in pieces of TWIN_BM_PIECE_BITS, one piece then one
+ * read of the peer's piece, in lockstep, and ORs the peer's bits into
+ * its own. The words are little-endian: bit n of the device is bit n % 64
+ * of word n / 64 (the on-disk order of twin_ondisk.h).
+ */
+#define TWIN_BM_PIECE_BITS	(32U << 13)	/* 32 KiB of words a piece */
+
+/**
+ * struct twin_p_bitmap - one piece of the sender's bitmap
+ * @first_bit: first block the piece covers (a multiple of 64)
+ * @nbits: blocks in this piece; DIV_ROUND_UP(nbits, 64) __le64 follow
+ * @total_bits: blocks of the whole device (must match the receiver's)
+ */
+struct twin_p_bitmap {
+	__be64 first_bit;
+	__be32 nbits;
+	__be32 reserved;
+	__be64 total_bits;
+} __attribute__((packed));
+
+/*
+ * Online verify: the source sends OV_REQ for consecutive ranges of at most
+ * TWIN_OV_CHUNK_BYTES; the peer reads the range and answers OV_REPLY with
+ * the crc32c (as the kernel crypto API "crc32c" outputs it) of every
+ * TWIN_OV_BLOCK_BYTES block, the last block possibly shorter. The source
+ * compares them with its own copy and ends with OV_DONE. Each node keeps
+ * application writes off a range while it reads it for the verify, so a
+ * write racing the verify is never seen as a difference.
+ */
+#define TWIN_OV_BLOCK_BYTES	4096U
+#define TWIN_OV_DIGEST_BYTES	4U
+#define TWIN_OV_CHUNK_BYTES	(256U << 10)
+
+/**
+ * struct twin_p_ov_reply - the checksums of a range, answer to OV_REQ
+ * @block_id: as in the OV_REQ
+ * @sector: as in the OV_REQ
+ * @size: as in the OV_REQ
+ * @status: 0, or a positive errno (no digests follow): ENODATA when the
+ *	sender's disk is not UpToDate, EBUSY when it runs a verify itself,
+ *	EIO on a read error
+ */
+struct twin_p_ov_reply {
+	__be64 block_id;
+	__be64 sector;
+	__be32 size;
+	__be32 status;
+} __attribute__((packed));
+
+/**
+ * struct twin_p_ov_done - the verify source finished or stopped
+ * @oos_blocks: blocks found different
+ * @status: 0 when the whole device was verified, else a positive errno
+ * @reserved: zero
+ */
+struct twin_p_ov_done {
+	__be64 oos_blocks;
+	__be32 status;
+	__be32 reserved;
 } __attribute__((packed));
 
 #endif /* _TWIN_WIRE_H */

@@ -325,7 +325,6 @@ static enum twin_conn_state twin_fail_state(int err)
 static void twin_teardown(struct twin_res *res, int err)
 {
 	struct socket *sock = res->sock;
-	struct twin_state st;
 	bool held;
 
 	spin_lock_irq(&res->lock);
@@ -335,28 +334,23 @@ static void twin_teardown(struct twin_res *res, int err)
 	cancel_delayed_work_sync(&res->ping_work);
 	kernel_sock_shutdown(sock, SHUT_RDWR);
 	twin_resync_stop(res);
+	twin_verify_stop(res);
 	mutex_lock(&res->send_mutex);
 	res->sock = NULL;
 	mutex_unlock(&res->send_mutex);
 	/* peer writes still on our disk: let them finish, drop answers */
 	wait_event(res->state_wait, !READ_ONCE(res->ee_inflight));
 	flush_work(&res->ack_work);
+	/* writes about to complete here alone: a new generation first */
+	twin_gen_on_loss(res, held);
 	twin_fail_peer_reqs(res);
 	sock_release(sock);
 
-	twin_get_state(res, &st);
 	pr_info("%s: connection lost (%d)\n", res->name, err);
 	if (held)
 		pr_warn("%s: fencing: writes suspended until resume-io, fail-io or the peer returns\n",
 			res->name);
 	twin_set_conn(res, twin_fail_state(err));
-	/* as Primary we go on alone: start a new data generation */
-	if (!held && st.role == TWIN_ROLE_PRIMARY &&
-	    st.disk == TWIN_DISK_UPTODATE && twin_get_ldev(res)) {
-		twin_uuid_new_current(res);
-		twin_md_write(res);
-		twin_put_ldev(res);
-	}
 }
 
 /* Sleep out the rest of one connect interval that began at @start. */
@@ -459,6 +453,10 @@ void twin_connect_stop(struct twin_res *res)
 	kthread_stop(res->conn_task);
 	res->conn_task = NULL;
 	twin_fence_end(res);
+	if (twin_get_ldev(res)) {
+		twin_bm_write_all(res);
+		twin_put_ldev(res);
+	}
 	kfree(res->nc);
 	res->nc = NULL;
 	twin_set_conn(res, TWIN_CONN_STANDALONE);

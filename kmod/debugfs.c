@@ -13,10 +13,13 @@ static struct dentry *twin_debugfs_root;
 static int twin_status_show(struct seq_file *m, void *v)
 {
 	struct twin_res *res = m->private;
+	struct twin_al_stat al;
 	struct twin_stats stats;
 	struct twin_state st;
 	u64 uuid[TWIN_UUID_SLOTS] = { 0 };
-	sector_t rs_total, rs_left;
+	sector_t rs_total, rs_left, ov_total, ov_left;
+	u64 ov_oos, rs_bytes, oos;
+	u32 rs_max, rs_min;
 	u32 rate;
 
 	spin_lock_irq(&res->lock);
@@ -25,6 +28,13 @@ static int twin_status_show(struct seq_file *m, void *v)
 	rs_total = res->rs_total;
 	rs_left = res->rs_left;
 	rate = res->rs_rate_kib;
+	ov_total = res->ov.total;
+	ov_left = res->ov.left;
+	ov_oos = res->ov.oos;
+	rs_bytes = res->rs_bytes;
+	rs_max = res->rs_max_kib;
+	rs_min = res->rs_min_kib;
+	oos = __twin_bm_weight(res) * (TWIN_MD_BM_BLOCK_BYTES >> 10);
 	if (res->ldev)
 		memcpy(uuid, res->ldev->uuid, sizeof(uuid));
 	spin_unlock_irq(&res->lock);
@@ -40,6 +50,13 @@ static int twin_status_show(struct seq_file *m, void *v)
 		seq_printf(m, "sync: %llu of %llu sectors left, %u KiB/s\n",
 			   (unsigned long long)rs_left,
 			   (unsigned long long)rs_total, rate);
+	if (ov_total)
+		seq_printf(m, "verify: %llu of %llu sectors left, %llu out of sync\n",
+			   (unsigned long long)ov_left,
+			   (unsigned long long)ov_total, ov_oos);
+	seq_printf(m, "verify-oos: %llu\n", ov_oos);
+	seq_printf(m, "out-of-sync: %llu\nresynced: %llu\n", oos, rs_bytes);
+	seq_printf(m, "resync-rate: max %u KiB/s min %u KiB/s\n", rs_max, rs_min);
 	seq_printf(m, "uuids: %016llx:%016llx:%016llx:%016llx\n",
 		   uuid[0], uuid[1], uuid[2], uuid[3]);
 	seq_printf(m, "net-sent: %llu\nnet-recv: %llu\n", stats.net_sent,
@@ -50,6 +67,9 @@ static int twin_status_show(struct seq_file *m, void *v)
 		   atomic_read(&res->local_pending),
 		   atomic_read(&res->peer_pending),
 		   atomic_read(&res->app_pending));
+	if (twin_al_status(res, &al))
+		seq_printf(m, "al: %u/%u extents of %u KiB, %llu transactions\n",
+			   al.active, al.max, al.extent_kib, al.transactions);
 	if (res->susp != TWIN_SUSP_NONE)
 		seq_printf(m, "suspended: %s\n", twin_susp_str(res->susp));
 	if (res->last_error[0])

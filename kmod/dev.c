@@ -113,8 +113,13 @@ static void twin_res_init(struct twin_res *res, const char *name, u32 minor)
 	INIT_LIST_HEAD(&res->done_ee);
 	INIT_LIST_HEAD(&res->read_retry);
 	INIT_LIST_HEAD(&res->rs_ranges);
+	INIT_LIST_HEAD(&res->gen_reqs);
+	INIT_WORK(&res->gen_work, twin_gen_work);
+	res->rs_min_kib = TWIN_DEF_RESYNC_MIN_KIB;
+	twin_verify_init(res);
 	INIT_LIST_HEAD(&res->held_reqs);
 	bio_list_init(&res->held_bios);
+	twin_al_init(res);
 	res->st.role = TWIN_ROLE_SECONDARY;
 	res->st.disk = TWIN_DISK_DISKLESS;
 	res->st.peer_role = TWIN_ROLE_UNKNOWN;
@@ -210,6 +215,7 @@ int twin_res_destroy(struct twin_res *res, const char **why)
 	destroy_workqueue(res->wq);
 	bioset_exit(&res->bs);
 	xa_destroy(&res->peer_reqs);
+	twin_verify_free(res);
 	pr_info("%s: deleted\n", res->name);
 	kfree(res);
 	return 0;
@@ -246,6 +252,25 @@ int twin_attach(struct twin_res *res, struct twin_ldev *ldev,
 	res->ldev = ldev;
 	res->disk_failed = false;
 	spin_unlock_irq(&res->lock);
+	err = twin_bm_load(res);
+	if (err) {
+		*why = "cannot read the bitmap from the metadata";
+		spin_lock_irq(&res->lock);
+		res->ldev = NULL;
+		spin_unlock_irq(&res->lock);
+		goto out;
+	}
+	err = twin_al_load(res);
+	if (err) {
+		*why = "cannot read or write the activity log in the metadata";
+		spin_lock_irq(&res->lock);
+		res->ldev = NULL;
+		spin_unlock_irq(&res->lock);
+		twin_bm_free(ldev);
+		goto out;
+	}
+	/* unknown whether the peer has our generation: assume it does */
+	WRITE_ONCE(res->uuid_shared, true);
 	twin_set_size(res, ldev->layout.data_sectors);
 	twin_set_disk(res, (ldev->md_flags & TWIN_MDF_CONSISTENT) ?
 		      TWIN_DISK_CONSISTENT : TWIN_DISK_INCONSISTENT);
@@ -282,11 +307,17 @@ int twin_detach(struct twin_res *res, bool failed, const char **why)
 	twin_set_disk(res, failed ? TWIN_DISK_FAILED : TWIN_DISK_DISKLESS);
 	twin_resync_stop(res);
 	wait_event(res->state_wait, !atomic_read(&res->local_pending));
+	/* a clean detach needs no activity log at the next attach */
+	if (!failed && twin_al_clean(res))
+		pr_warn("%s: could not mark the activity log clean\n",
+			res->name);
+	twin_al_free(res);
 	spin_lock_irq(&res->lock);
 	ldev = res->ldev;
 	res->ldev = NULL;
 	spin_unlock_irq(&res->lock);
 	twin_set_disk(res, TWIN_DISK_DISKLESS);
+	twin_bm_free(ldev);
 	twin_ldev_close(ldev);
 	kfree(ldev);
 	if (!res->established && st.role != TWIN_ROLE_PRIMARY)

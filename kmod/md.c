@@ -164,6 +164,8 @@ static int twin_md_check(struct twin_ldev *ldev, struct twin_md_sb *sb,
 	for (i = 0; i < TWIN_UUID_SLOTS; i++)
 		ldev->uuid[i] = be64_to_cpu(sb->uuid[i]);
 	ldev->device_uuid = be64_to_cpu(sb->device_uuid);
+	ldev->al_extent_shift = be32_to_cpu(sb->al_extent_shift);
+	ldev->al_nr_extents = be32_to_cpu(sb->al_nr_extents);
 	return 0;
 }
 
@@ -218,25 +220,27 @@ static void twin_md_fill(struct twin_ldev *ldev, struct twin_md_sb *sb)
 	sb->al_sectors = cpu_to_be32(l->al_sectors);
 	sb->bm_offset = cpu_to_be32((u32)l->bm_offset);
 	sb->bm_sectors = cpu_to_be32(l->bm_sectors);
+	sb->al_extent_shift = cpu_to_be32(ldev->al_extent_shift);
+	sb->al_nr_extents = cpu_to_be32(ldev->al_nr_extents);
 	sb->crc32 = cpu_to_be32(twin_md_crc32(sb, sizeof(*sb)));
 }
 
-/* Write the superblock durably (flush before, FUA on the write). */
-int twin_md_write(struct twin_res *res)
+/*
+ * Write the superblock of @ldev durably (flush before, FUA on the write);
+ * the caller keeps the disk: an ldev reference, or ldev_mutex while
+ * attaching or detaching, when no reference can be taken.
+ */
+int twin_md_write_ldev(struct twin_res *res, struct twin_ldev *ldev)
 {
 	struct page *page;
 	int err;
 
-	if (!twin_get_ldev(res))
-		return -ENODEV;
 	page = alloc_page(GFP_NOIO);
-	if (!page) {
-		twin_put_ldev(res);
+	if (!page)
 		return -ENOMEM;
-	}
 	mutex_lock(&twin_md_mutex);
-	twin_md_fill(res->ldev, page_address(page));
-	err = twin_md_io(res->ldev->md_bdev, res->ldev->layout.sb_sector, page,
+	twin_md_fill(ldev, page_address(page));
+	err = twin_md_io(ldev->md_bdev, ldev->layout.sb_sector, page,
 			 REQ_OP_WRITE | REQ_SYNC | REQ_PREFLUSH | REQ_FUA);
 	mutex_unlock(&twin_md_mutex);
 	__free_page(page);
@@ -244,6 +248,16 @@ int twin_md_write(struct twin_res *res)
 		pr_err("%s: metadata write failed: %d\n", res->name, err);
 		twin_disk_failed(res);
 	}
+	return err;
+}
+
+int twin_md_write(struct twin_res *res)
+{
+	int err;
+
+	if (!twin_get_ldev(res))
+		return -ENODEV;
+	err = twin_md_write_ldev(res, res->ldev);
 	twin_put_ldev(res);
 	return err;
 }
@@ -270,5 +284,6 @@ void twin_uuid_new_current(struct twin_res *res)
 		val = get_random_u64() & ~1ULL;
 	} while (val <= TWIN_UUID_JUST_CREATED);
 	ldev->uuid[TWIN_UUID_CURRENT] = val;
+	WRITE_ONCE(res->uuid_shared, false);	/* uuid.c */
 	pr_info("%s: new current UUID %016llx\n", res->name, val);
 }

@@ -55,6 +55,13 @@ static const struct nla_policy twin_nl_policy[TWIN_ATTR_MAX + 1] = {
 	[TWIN_ATTR_DISCARD_MY_DATA] = { .type = NLA_FLAG },
 	[TWIN_ATTR_FENCING] = NLA_POLICY_MAX(NLA_U32,
 					     TWIN_FENCING_RESOURCE_ONLY),
+	[TWIN_ATTR_AL_EXTENTS] = { .type = NLA_U32 },
+	[TWIN_ATTR_RESYNC_MAX_KIB] = { .type = NLA_U32 },
+	[TWIN_ATTR_RESYNC_MIN_KIB] = { .type = NLA_U32 },
+	[TWIN_ATTR_AFTER_SB_0PRI] = NLA_POLICY_MAX(NLA_U32,
+				TWIN_AFTER_SB_DISCARD_LEAST_CHANGES),
+	[TWIN_ATTR_AFTER_SB_1PRI] = NLA_POLICY_MAX(NLA_U32,
+				TWIN_AFTER_SB_DISCARD_SECONDARY),
 };
 
 static struct genl_family twin_genl_family;
@@ -89,10 +96,15 @@ static int twin_nl_put_ldev(struct sk_buff *skb, struct twin_ldev *ldev)
 static int twin_nl_fill(struct sk_buff *skb, struct twin_res *res, u32 portid,
 			u32 seq, int flags, u8 cmd, int event)
 {
+	struct twin_al_stat al;
 	struct twin_stats stats;
 	struct twin_state st;
 	u64 uuid[TWIN_UUID_SLOTS] = { 0 };
-	u64 rs_total, rs_left;
+	u64 rs_total, rs_left, rs_bytes, oos;
+	u64 ov_total, ov_left, ov_oos;
+	bool ov_ran;
+	u32 rs_max, rs_min;
+	bool disk;
 	u32 rate;
 	int open_cnt;
 	void *hdr;
@@ -107,6 +119,15 @@ static int twin_nl_fill(struct sk_buff *skb, struct twin_res *res, u32 portid,
 	rs_left = res->rs_left;
 	rate = res->rs_rate_kib;
 	open_cnt = res->open_cnt;
+	rs_bytes = res->rs_bytes;
+	rs_max = res->rs_max_kib;
+	rs_min = res->rs_min_kib;
+	disk = res->ldev;
+	oos = __twin_bm_weight(res) * TWIN_MD_BM_BLOCK_SECTORS;
+	ov_total = res->ov.total;
+	ov_left = res->ov.left;
+	ov_oos = res->ov.oos;
+	ov_ran = res->ov.ran;
 	/* the disk may be detached by the failure work: copy it here */
 	if (res->ldev)
 		memcpy(uuid, res->ldev->uuid, sizeof(uuid));
@@ -154,9 +175,13 @@ static int twin_nl_fill(struct sk_buff *skb, struct twin_res *res, u32 portid,
 			atomic_read(&res->peer_pending)) ||
 	    nla_put_u32(skb, TWIN_ATTR_STAT_APP_PENDING,
 			atomic_read(&res->app_pending)) ||
-	    nla_put_u64_64bit(skb, TWIN_ATTR_STAT_OUT_OF_SYNC,
-			      twin_conn_is_sync(st.conn) ? rs_left : 0,
+	    nla_put_u64_64bit(skb, TWIN_ATTR_STAT_OUT_OF_SYNC, oos,
+			      TWIN_ATTR_PAD) ||
+	    nla_put_u64_64bit(skb, TWIN_ATTR_STAT_RESYNCED, rs_bytes,
 			      TWIN_ATTR_PAD))
+		goto nla_put_failure;
+	if (disk && (nla_put_u32(skb, TWIN_ATTR_RESYNC_MAX_KIB, rs_max) ||
+		     nla_put_u32(skb, TWIN_ATTR_RESYNC_MIN_KIB, rs_min)))
 		goto nla_put_failure;
 	if (res->nc &&
 	    (nla_put_u32(skb, TWIN_ATTR_PROTOCOL, res->nc->protocol) ||
@@ -164,10 +189,25 @@ static int twin_nl_fill(struct sk_buff *skb, struct twin_res *res, u32 portid,
 	     nla_put_u32(skb, TWIN_ATTR_PING_TIMEO_MS,
 			 res->nc->ping_timeo_ms) ||
 	     nla_put_u32(skb, TWIN_ATTR_FENCING, res->nc->fencing) ||
+	     nla_put_u32(skb, TWIN_ATTR_AFTER_SB_0PRI,
+			 res->nc->after_sb_0pri) ||
+	     nla_put_u32(skb, TWIN_ATTR_AFTER_SB_1PRI,
+			 res->nc->after_sb_1pri) ||
 	     twin_nl_put_addr(skb, TWIN_ATTR_LOCAL_ADDR, &res->nc->local) ||
 	     twin_nl_put_addr(skb, TWIN_ATTR_PEER_ADDR, &res->nc->peer)))
 		goto nla_put_failure;
 	if (nla_put_u32(skb, TWIN_ATTR_SUSPENDED, READ_ONCE(res->susp)))
+		goto nla_put_failure;
+	if (twin_al_status(res, &al) &&
+	    (nla_put_u32(skb, TWIN_ATTR_AL_EXTENTS, al.max) ||
+	     nla_put_u32(skb, TWIN_ATTR_AL_EXTENT_KIB, al.extent_kib)))
+		goto nla_put_failure;
+	if (nla_put_u64_64bit(skb, TWIN_ATTR_VERIFY_TOTAL, ov_total,
+			      TWIN_ATTR_PAD) ||
+	    nla_put_u64_64bit(skb, TWIN_ATTR_VERIFY_REMAINING, ov_left,
+			      TWIN_ATTR_PAD) ||
+	    (ov_ran && nla_put_u64_64bit(skb, TWIN_ATTR_VERIFY_OOS, ov_oos,
+					 TWIN_ATTR_PAD)))
 		goto nla_put_failure;
 	if (res->last_error[0] &&
 	    nla_put_string(skb, TWIN_ATTR_LAST_ERROR, res->last_error))
@@ -349,6 +389,14 @@ static int twin_do_attach(struct twin_res *res, struct genl_info *info,
 		}
 		ldev->meta_index = twin_nl_u32(info, TWIN_ATTR_META_INDEX, 0);
 	}
+	ldev->al_want = twin_nl_u32(info, TWIN_ATTR_AL_EXTENTS, 0);
+	if (ldev->al_want && (ldev->al_want < TWIN_AL_MIN_EXTENTS ||
+			      ldev->al_want > TWIN_AL_MAX_EXTENTS)) {
+		*why = "al-extents must be from " __stringify(TWIN_AL_MIN_EXTENTS)
+		       " to " __stringify(TWIN_AL_MAX_EXTENTS);
+		kfree(ldev);
+		return -ERANGE;
+	}
 	err = twin_ldev_open(ldev, path, fd, md_path, md_fd, res, why);
 	if (err) {
 		kfree(ldev);
@@ -358,8 +406,15 @@ static int twin_do_attach(struct twin_res *res, struct genl_info *info,
 	if (err) {
 		twin_ldev_close(ldev);
 		kfree(ldev);
+		return err;
 	}
-	return err;
+	/* disk { c-max-rate c-min-rate } for the resync (sync.c) */
+	WRITE_ONCE(res->rs_max_kib,
+		   twin_nl_u32(info, TWIN_ATTR_RESYNC_MAX_KIB, 0));
+	WRITE_ONCE(res->rs_min_kib,
+		   twin_nl_u32(info, TWIN_ATTR_RESYNC_MIN_KIB,
+			       TWIN_DEF_RESYNC_MIN_KIB));
+	return 0;
 }
 
 static int twin_do_detach(struct twin_res *res, struct genl_info *info,
@@ -375,13 +430,18 @@ static int twin_do_connect(struct twin_res *res, struct genl_info *info,
 	struct twin_net_conf *nc;
 	int len2, err;
 
+	bool discard = info->attrs[TWIN_ATTR_DISCARD_MY_DATA];
+
+	if (discard && res->st.role == TWIN_ROLE_PRIMARY) {
+		*why = "a Primary cannot discard its data; demote it first";
+		return -EBUSY;
+	}
+	/* the split brain victim retries at once with --discard-my-data */
+	if (res->nc && discard && !res->established)
+		twin_connect_stop(res);
 	if (res->nc) {
 		*why = "already connecting or connected; disconnect first";
 		return -EALREADY;
-	}
-	if (info->attrs[TWIN_ATTR_DISCARD_MY_DATA]) {
-		*why = "--discard-my-data is not supported yet (part 2)";
-		return -EOPNOTSUPP;
 	}
 	nc = kzalloc(sizeof(*nc), GFP_KERNEL);
 	if (!nc)
@@ -412,6 +472,20 @@ static int twin_do_connect(struct twin_res *res, struct genl_info *info,
 	nc->connect_int_ms = twin_nl_u32(info, TWIN_ATTR_CONNECT_INT_MS,
 					 TWIN_DEF_CONNECT_INT_MS);
 	nc->fencing = twin_nl_u32(info, TWIN_ATTR_FENCING, TWIN_FENCING_NONE);
+	nc->discard_my_data = discard;
+	nc->after_sb_0pri = twin_nl_u32(info, TWIN_ATTR_AFTER_SB_0PRI,
+					TWIN_AFTER_SB_DISCONNECT);
+	nc->after_sb_1pri = twin_nl_u32(info, TWIN_ATTR_AFTER_SB_1PRI,
+					TWIN_AFTER_SB_DISCONNECT);
+	if (nc->after_sb_1pri != TWIN_AFTER_SB_DISCONNECT &&
+	    nc->after_sb_1pri != TWIN_AFTER_SB_DISCARD_SECONDARY) {
+		*why = "after-sb-1pri must be disconnect or discard-secondary";
+		goto out_free;
+	}
+	if (nc->after_sb_0pri == TWIN_AFTER_SB_DISCARD_SECONDARY) {
+		*why = "after-sb-0pri must be disconnect, discard-zero-changes or discard-least-changes";
+		goto out_free;
+	}
 	if (nc->fencing && nc->protocol != TWIN_PROT_C) {
 		*why = "fencing resource-only needs protocol C";
 		goto out_free;
@@ -458,11 +532,24 @@ static int twin_do_fail_io(struct twin_res *res, struct genl_info *info,
 	return twin_fence_fail(res);
 }
 
-static int twin_do_part2(struct twin_res *res, struct genl_info *info,
-			 const char **why)
+static int twin_do_verify(struct twin_res *res, struct genl_info *info,
+			  const char **why)
 {
-	*why = "not yet supported (twin part 2)";
-	return -EOPNOTSUPP;
+	return twin_verify_start(res, why);
+}
+
+static int twin_do_invalidate(struct twin_res *res, struct genl_info *info,
+			      const char **why)
+{
+	return twin_invalidate(res, why);
+}
+
+static int twin_do_new_uuid(struct twin_res *res, struct genl_info *info,
+			    const char **why)
+{
+	return twin_new_current_uuid(res,
+				     !!info->attrs[TWIN_ATTR_CLEAR_BITMAP],
+				     why);
 }
 
 #define TWIN_NL_WRAP(cmd)						\
@@ -480,7 +567,9 @@ TWIN_NL_WRAP(primary)
 TWIN_NL_WRAP(secondary)
 TWIN_NL_WRAP(resume_io)
 TWIN_NL_WRAP(fail_io)
-TWIN_NL_WRAP(part2)
+TWIN_NL_WRAP(invalidate)
+TWIN_NL_WRAP(new_uuid)
+TWIN_NL_WRAP(verify)
 
 static int twin_nl_get_status(struct sk_buff *skb, struct genl_info *info)
 {
@@ -549,11 +638,11 @@ static const struct genl_ops twin_nl_ops[] = {
 	  .flags = GENL_ADMIN_PERM },
 	{ .cmd = TWIN_CMD_GET_STATUS, .doit = twin_nl_get_status,
 	  .dumpit = twin_nl_dump_status },
-	{ .cmd = TWIN_CMD_VERIFY, .doit = twin_nl_part2,
+	{ .cmd = TWIN_CMD_VERIFY, .doit = twin_nl_verify,
 	  .flags = GENL_ADMIN_PERM },
-	{ .cmd = TWIN_CMD_INVALIDATE, .doit = twin_nl_part2,
+	{ .cmd = TWIN_CMD_INVALIDATE, .doit = twin_nl_invalidate,
 	  .flags = GENL_ADMIN_PERM },
-	{ .cmd = TWIN_CMD_NEW_CURRENT_UUID, .doit = twin_nl_part2,
+	{ .cmd = TWIN_CMD_NEW_CURRENT_UUID, .doit = twin_nl_new_uuid,
 	  .flags = GENL_ADMIN_PERM },
 	{ .cmd = TWIN_CMD_RESUME_IO, .doit = twin_nl_resume_io,
 	  .flags = GENL_ADMIN_PERM },

@@ -11,13 +11,6 @@
 #include <crypto/algapi.h>
 #include <linux/random.h>
 
-enum twin_sync_dir {
-	TWIN_SYNC_NONE,
-	TWIN_SYNC_SOURCE,
-	TWIN_SYNC_TARGET,
-	TWIN_SYNC_SPLIT_BRAIN,
-};
-
 /* Read a header and check it is @type with exactly @len payload bytes. */
 static int twin_recv_expect(struct twin_res *res, struct socket *sock,
 			    u16 type, void *p, u32 len)
@@ -116,50 +109,27 @@ static void twin_params_fill(struct twin_res *res, struct twin_p_params *p)
 		p->flags = cpu_to_be32(TWIN_PF_HAS_DISK |
 			((res->ldev->md_flags & TWIN_MDF_CONSISTENT) ?
 			 TWIN_PF_CONSISTENT : 0));
+		p->bm_bits = cpu_to_be64(twin_bm_weight(res));
 		twin_put_ldev(res);
 	}
+	if (res->nc->discard_my_data)
+		p->flags |= cpu_to_be32(TWIN_PF_DISCARD_MY_DATA);
+	if (res->ov.was_source)
+		p->flags |= cpu_to_be32(TWIN_PF_VERIFY_SOURCE);
+	p->after_sb_0pri = cpu_to_be32(res->nc->after_sb_0pri);
+	p->after_sb_1pri = cpu_to_be32(res->nc->after_sb_1pri);
 }
 
-static bool twin_uuid_known(const u64 *u, u64 val)
-{
-	return u[TWIN_UUID_BITMAP] == val || u[TWIN_UUID_HISTORY0] == val ||
-	       u[TWIN_UUID_HISTORY1] == val;
-}
-
-/*
- * Which way must data flow? Part 1 knows only full syncs: the side whose
- * current generation the other has in its past is newer.
- */
-static enum twin_sync_dir twin_sync_dir(const u64 *me, bool me_ok,
-					const u64 *pe, bool pe_ok)
-{
-	if (!me_ok && !pe_ok)
-		return TWIN_SYNC_NONE;	/* new pair: wait for --force */
-	if (me[TWIN_UUID_CURRENT] == pe[TWIN_UUID_CURRENT]) {
-		if (me_ok == pe_ok)
-			return TWIN_SYNC_NONE;
-		return me_ok ? TWIN_SYNC_SOURCE : TWIN_SYNC_TARGET;
-	}
-	if (!pe_ok)
-		return TWIN_SYNC_SOURCE;
-	if (!me_ok)
-		return TWIN_SYNC_TARGET;
-	if (twin_uuid_known(pe, me[TWIN_UUID_CURRENT]))
-		return TWIN_SYNC_TARGET;
-	if (twin_uuid_known(me, pe[TWIN_UUID_CURRENT]))
-		return TWIN_SYNC_SOURCE;
-	return TWIN_SYNC_SPLIT_BRAIN;
-}
-
+/* Decide about the connection and the resync; uuid.c does the UUIDs. */
 static int twin_decide(struct twin_res *res, const struct twin_p_params *me,
 		       const struct twin_p_params *pe, enum twin_sync_dir *dir,
-		       const char **why, u8 *fail_state)
+		       bool *full, const char **why, u8 *fail_state)
 {
 	u32 mf = be32_to_cpu(me->flags), pf = be32_to_cpu(pe->flags);
-	u64 mu[TWIN_UUID_SLOTS], pu[TWIN_UUID_SLOTS];
-	int i;
+	int err;
 
 	*dir = TWIN_SYNC_NONE;
+	*full = false;
 	if (me->protocol != pe->protocol) {
 		*why = "replication protocol differs from the peer's";
 		return -EPROTO;
@@ -182,31 +152,22 @@ static int twin_decide(struct twin_res *res, const struct twin_p_params *me,
 		*why = "device size differs from the peer's (re-run create-md on equal disks)";
 		return -EPROTO;
 	}
-	for (i = 0; i < TWIN_UUID_SLOTS; i++) {
-		mu[i] = be64_to_cpu(me->uuid[i]);
-		pu[i] = be64_to_cpu(pe->uuid[i]);
-	}
-	*dir = twin_sync_dir(mu, mf & TWIN_PF_CONSISTENT, pu,
-			     pf & TWIN_PF_CONSISTENT);
-	if (*dir == TWIN_SYNC_SPLIT_BRAIN) {
-		*why = "split brain: both nodes have data the other lacks";
+	err = twin_uuid_decide(res, me, pe, dir, full, why);
+	if (err)
 		*fail_state = TWIN_CONN_SPLIT_BRAIN;
-		return -EPROTO;
-	}
-	if (*dir == TWIN_SYNC_TARGET &&
-	    be32_to_cpu(me->role) == TWIN_ROLE_PRIMARY) {
-		*why = "this Primary has older data than the peer";
-		*fail_state = TWIN_CONN_SPLIT_BRAIN;
-		return -EPROTO;
-	}
-	return 0;
+	return err;
 }
 
 /* The handshake succeeded: make @sock the connection and apply @dir. */
 static void twin_established(struct twin_res *res, struct socket *sock,
+			     const struct twin_p_params *me,
 			     const struct twin_p_params *pe,
 			     enum twin_sync_dir dir)
 {
+	bool disks = (be32_to_cpu(me->flags) & TWIN_PF_HAS_DISK) &&
+		     (be32_to_cpu(pe->flags) & TWIN_PF_HAS_DISK);
+	bool both_ok = (be32_to_cpu(me->flags) & TWIN_PF_CONSISTENT) &&
+		       (be32_to_cpu(pe->flags) & TWIN_PF_CONSISTENT);
 	int i;
 
 	spin_lock_irq(&res->lock);
@@ -222,6 +183,14 @@ static void twin_established(struct twin_res *res, struct socket *sock,
 	spin_unlock_irq(&res->lock);
 	if (!res->ldev && res->peer_size)
 		twin_set_size(res, res->peer_size);
+	res->nc->discard_my_data = false;	/* used once */
+	/* same generation, but blocks marked out of sync on either side */
+	if (dir == TWIN_SYNC_NONE && disks && both_ok && twin_bm_weight(res))
+		dir = twin_uuid_bits_dir(res, me, pe);
+	if (disks)
+		WRITE_ONCE(res->uuid_shared, dir == TWIN_SYNC_NONE &&
+			   me->uuid[TWIN_UUID_CURRENT] ==
+			   pe->uuid[TWIN_UUID_CURRENT]);
 	twin_set_peer(res, be32_to_cpu(pe->role), be32_to_cpu(pe->disk_state));
 	twin_set_conn(res, TWIN_CONN_CONNECTED);
 	if (twin_get_ldev(res)) {
@@ -245,7 +214,7 @@ static void twin_established(struct twin_res *res, struct socket *sock,
 		dir == TWIN_SYNC_SOURCE ? "sync source" :
 		dir == TWIN_SYNC_TARGET ? "sync target" : "no resync");
 	if (dir == TWIN_SYNC_SOURCE)
-		twin_resync_start(res);
+		twin_resync_start(res, false);
 }
 
 int twin_handshake(struct twin_res *res, struct socket *sock,
@@ -254,6 +223,7 @@ int twin_handshake(struct twin_res *res, struct socket *sock,
 	struct twin_p_hello me = { 0 }, peer;
 	struct twin_p_params mp, pp;
 	enum twin_sync_dir dir;
+	bool full;
 	int err;
 
 	me.proto_min = cpu_to_be32(TWIN_PROTO_MIN);
@@ -302,10 +272,19 @@ int twin_handshake(struct twin_res *res, struct socket *sock,
 		*fail_state = TWIN_CONN_BROKEN_PIPE;
 		return err;
 	}
-	err = twin_decide(res, &mp, &pp, &dir, why, fail_state);
+	err = twin_decide(res, &mp, &pp, &dir, &full, why, fail_state);
 	if (err)
 		return err;
-	twin_established(res, sock, &pp, dir);
+	if ((be32_to_cpu(mp.flags) & TWIN_PF_HAS_DISK) &&
+	    (be32_to_cpu(pp.flags) & TWIN_PF_HAS_DISK)) {
+		err = twin_bm_exchange(res, sock, dir, full);
+		if (err) {
+			*why = "connection lost while exchanging the bitmaps";
+			*fail_state = TWIN_CONN_BROKEN_PIPE;
+			return err;
+		}
+	}
+	twin_established(res, sock, &mp, &pp, dir);
 	return 0;
 }
 
@@ -347,7 +326,7 @@ void twin_peer_req_free(struct twin_peer_req *pr)
 }
 
 /* Hand a finished peer request to the ack worker. */
-static void twin_peer_req_done(struct twin_peer_req *pr)
+void twin_peer_req_done(struct twin_peer_req *pr)
 {
 	struct twin_res *res = pr->res;
 	unsigned long flags;
@@ -369,6 +348,8 @@ static void twin_peer_endio(struct bio *bio)
 	bio_put(bio);
 	if (pr->status)
 		twin_disk_failed(res);
+	if (pr->al)
+		twin_al_complete_io(res, pr->sector, pr->size);
 	spin_lock_irqsave(&res->lock, flags);
 	if (write)
 		res->stats.disk_write += pr->size;
@@ -413,8 +394,8 @@ static bool twin_ee_busy(struct twin_res *res, struct twin_peer_req *pr)
  * finished: writes reach the disk in the order the Primary sent them.
  * The caller holds an ldev reference, which end_io drops.
  */
-static void twin_peer_submit(struct twin_res *res, struct twin_peer_req *pr,
-			     blk_opf_t opf)
+void twin_peer_submit(struct twin_res *res, struct twin_peer_req *pr,
+		      blk_opf_t opf)
 {
 	struct bio *bio;
 	unsigned int i;
@@ -473,6 +454,10 @@ static int twin_got_write(struct twin_res *res, const struct twin_p_data *d,
 		opf |= REQ_FUA;
 	if (flags & TWIN_DF_SYNC)
 		opf |= REQ_SYNC;
+	/* a diskless Primary: ours is the only copy, log it as its own */
+	if (answer == TWIN_P_WRITE_ACK &&
+	    READ_ONCE(res->st.peer_disk) < TWIN_DISK_INCONSISTENT)
+		pr->al = !twin_al_begin_io(res, pr->sector, size);
 	twin_peer_submit(res, pr, opf);
 	return 0;
 }
@@ -629,15 +614,7 @@ static int twin_h_state(struct twin_res *res, void *p, u32 bytes)
 
 static int twin_h_rs_start(struct twin_res *res, void *p, u32 bytes)
 {
-	if (res->st.role == TWIN_ROLE_PRIMARY || !twin_get_ldev(res))
-		return -EPROTO;
-	res->ldev->md_flags &= ~(TWIN_MDF_CONSISTENT | TWIN_MDF_WAS_UPTODATE);
-	twin_md_write(res);
-	twin_put_ldev(res);
-	twin_resync_begin(res, res->size);
-	twin_set_disk(res, TWIN_DISK_INCONSISTENT);
-	twin_set_conn(res, TWIN_CONN_SYNC_TARGET);
-	return 0;
+	return twin_resync_target_start(res, p);
 }
 
 static int twin_h_rs_ack(struct twin_res *res, void *p, u32 bytes)
@@ -698,6 +675,14 @@ static const struct twin_handler {
 	[TWIN_P_DISCONNECT] = { 0, false, twin_h_disconnect },
 	[TWIN_P_RS_START] = { sizeof(struct twin_p_params), false,
 			      twin_h_rs_start },
+	[TWIN_P_SYNC_REQ] = { 0, false, twin_resync_h_request },
+	[TWIN_P_NEW_UUID] = { sizeof(struct twin_p_params), false,
+			      twin_uuid_h_new },
+	[TWIN_P_OV_REQ] = { sizeof(struct twin_p_data), false, twin_ov_h_req },
+	[TWIN_P_OV_REPLY] = { sizeof(struct twin_p_ov_reply), true,
+			      twin_ov_h_reply },
+	[TWIN_P_OV_DONE] = { sizeof(struct twin_p_ov_done), false,
+			     twin_ov_h_done },
 };
 
 /* Receive and dispatch packets until the connection ends. */
@@ -709,6 +694,8 @@ int twin_receive_loop(struct twin_res *res)
 		struct twin_p_params params;
 		struct twin_p_state state;
 		struct twin_p_barrier barrier;
+		struct twin_p_ov_reply ov_reply;
+		struct twin_p_ov_done ov_done;
 	} p;
 	const struct twin_handler *h;
 	struct twin_pkt_hdr hdr;
@@ -767,10 +754,7 @@ static void twin_answer(struct twin_res *res, struct twin_peer_req *pr)
 			  &a, sizeof(a), NULL, NULL, 0, 0);
 		break;
 	case TWIN_P_RS_ACK:
-		spin_lock_irq(&res->lock);
-		res->rs_left -= min_t(sector_t, res->rs_left,
-				      pr->size >> SECTOR_SHIFT);
-		spin_unlock_irq(&res->lock);
+		twin_resync_written(res, pr->sector, pr->size, pr->status);
 		twin_send(res, TWIN_P_RS_ACK, &a, sizeof(a), NULL, NULL, 0, 0);
 		twin_resync_mark(res);
 		break;
@@ -785,6 +769,10 @@ static void twin_answer(struct twin_res *res, struct twin_peer_req *pr)
 	case TWIN_P_BARRIER_ACK:
 		twin_send(res, TWIN_P_BARRIER_ACK, &b, sizeof(b),
 			  NULL, NULL, 0, 0);
+		break;
+	case TWIN_P_OV_REPLY:
+	case TWIN_OV_LOCAL_READ:
+		twin_ov_answer(res, pr);
 		break;
 	}
 }

@@ -15,6 +15,8 @@
 static void twin_req_put(struct twin_req *req)
 {
 	if (refcount_dec_and_test(&req->ref)) {
+		/* both parts ended: the extent may leave the activity log */
+		twin_al_done(req->res, &req->al);
 		atomic_dec(&req->res->app_pending);
 		kfree(req);
 	}
@@ -133,6 +135,9 @@ void twin_req_peer_end(struct twin_req *req, bool ok)
 {
 	unsigned long flags;
 
+	/* the peer may not have it: its blocks are out of sync */
+	if (!ok && req->write)
+		twin_bm_set(req->res, req->sector, req->size);
 	spin_lock_irqsave(&req->lock, flags);
 	req->peer_pending = false;
 	req->peer_ok = ok;
@@ -277,6 +282,14 @@ static bool twin_req_route(struct twin_res *res, struct twin_req *req,
 	/* checked under the lock that also ends "established" */
 	if (req->write && res->susp != TWIN_SUSP_NONE)
 		return twin_fence_route(res, req);
+	/* the first write the peer misses starts a new generation */
+	if (req->write && req->size && twin_gen_needed(res)) {
+		refcount_inc(&req->ref);	/* twin_gen_work() routes it */
+		list_add_tail(&req->hold, &res->gen_reqs);
+		spin_unlock_irq(&res->lock);
+		queue_work(res->wq, &res->gen_work);
+		return true;
+	}
 	local_ok = res->ldev && !res->disk_failed &&
 		   res->st.disk >= TWIN_DISK_INCONSISTENT;
 	peer_ok = res->established && res->st.conn >= TWIN_CONN_CONNECTED &&
@@ -303,6 +316,9 @@ static bool twin_req_route(struct twin_res *res, struct twin_req *req,
 	}
 	if (*peer && !twin_req_add_peer(res, req))
 		*peer = false;
+	/* a write the peer does not get: its blocks are out of sync */
+	if (req->write && *local && !*peer)
+		__twin_bm_set(res, req->sector, req->size);
 	req->proto_a = res->nc && res->nc->protocol == TWIN_PROT_A;
 	spin_unlock_irq(&res->lock);
 	return false;
@@ -319,11 +335,59 @@ static void twin_req_submit_local(struct twin_res *res, struct twin_req *req)
 	submit_bio_noacct(clone);
 }
 
+/* Route and start the parts of @req; drops the submitter's reference. */
+static void twin_req_go(struct twin_req *req)
+{
+	struct twin_res *res = req->res;
+	bool local, peer;
+
+	if (twin_req_route(res, req, &local, &peer)) {
+		twin_req_put(req);	/* fencing took the bio */
+		return;
+	}
+	if (peer && twin_req_send(res, req) == 0) {
+		spin_lock_irq(&req->lock);
+		req->peer_sent = true;
+		spin_unlock_irq(&req->lock);
+	}
+	if (local)
+		twin_req_submit_local(res, req);
+	twin_req_event(req);
+	twin_req_put(req);
+}
+
+/* Start the new data generation, then route the writes that waited. */
+void twin_gen_work(struct work_struct *work)
+{
+	struct twin_res *res = container_of(work, struct twin_res, gen_work);
+	struct twin_req *req, *tmp;
+	LIST_HEAD(list);
+	bool need;
+
+	spin_lock_irq(&res->lock);
+	need = twin_gen_needed(res);
+	spin_unlock_irq(&res->lock);
+	if (need)
+		twin_gen_new(res);
+	spin_lock_irq(&res->lock);
+	list_splice_init(&res->gen_reqs, &list);
+	spin_unlock_irq(&res->lock);
+	list_for_each_entry_safe(req, tmp, &list, hold) {
+		list_del_init(&req->hold);
+		twin_req_go(req);
+	}
+}
+
+/* The activity log worker made the write's extents active on disk. */
+static void twin_req_al_ready(struct twin_al_waiter *w)
+{
+	twin_req_go(container_of(w, struct twin_req, al));
+}
+
 void twin_submit_bio(struct bio *bio)
 {
 	struct twin_res *res = bio->bi_bdev->bd_disk->private_data;
 	struct twin_req *req;
-	bool local, peer;
 
 	bio = bio_split_to_limits(bio);
 	if (!bio)
@@ -355,18 +419,19 @@ void twin_submit_bio(struct bio *bio)
 	INIT_LIST_HEAD(&req->hold);
 	INIT_WORK(&req->work, twin_req_retry_work);
 	atomic_inc(&res->app_pending);
+	WRITE_ONCE(res->last_app_io, jiffies);	/* resync rate control */
 
-	if (twin_req_route(res, req, &local, &peer)) {
-		twin_req_put(req);	/* fencing took the bio */
-		return;
+	/*
+	 * Neither part of a write starts before its extent is active in the
+	 * on-disk activity log: after a crash of this node, every block
+	 * that may differ from the peer lies in the log or the bitmap.
+	 */
+	if (req->write && req->size) {
+		req->al.sector = req->sector;
+		req->al.bytes = req->size;
+		req->al.ready = twin_req_al_ready;
+		if (!twin_al_start(res, &req->al))
+			return;		/* twin_req_al_ready() goes on */
 	}
-	if (peer && twin_req_send(res, req) == 0) {
-		spin_lock_irq(&req->lock);
-		req->peer_sent = true;
-		spin_unlock_irq(&req->lock);
-	}
-	if (local)
-		twin_req_submit_local(res, req);
-	twin_req_event(req);
-	twin_req_put(req);
+	twin_req_go(req);
 }

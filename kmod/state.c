@@ -131,8 +131,10 @@ int twin_promote(struct twin_res *res, bool force, const char **why)
 			return -ENODATA;
 		}
 	} else if (st.disk == TWIN_DISK_CONSISTENT && !connected) {
-		/* as DRBD: with the peer gone, consistent data is the newest */
-		twin_uuid_new_current(res);
+		/*
+		 * as DRBD: with the peer gone, consistent data is the newest;
+		 * the first write starts a new generation (uuid.c)
+		 */
 		twin_set_disk(res, TWIN_DISK_UPTODATE);
 	} else if (st.disk != TWIN_DISK_UPTODATE) {
 		if (!force) {
@@ -143,15 +145,15 @@ int twin_promote(struct twin_res *res, bool force, const char **why)
 			*why = "the peer has UpToDate data; refusing to force over it";
 			return -EBUSY;
 		}
+		/* every block of the peer is to be overwritten */
 		twin_uuid_new_current(res);
+		twin_bm_set_all(res);
 		res->ldev->md_flags |= TWIN_MDF_CONSISTENT |
-				       TWIN_MDF_WAS_UPTODATE;
+				       TWIN_MDF_WAS_UPTODATE |
+				       TWIN_MDF_FULL_SYNC;
 		twin_set_disk(res, TWIN_DISK_UPTODATE);
 		pr_info("%s: forced promotion: local data declared UpToDate\n",
 			res->name);
-	} else if (!connected) {
-		/* new data generation: the peer will be older when it returns */
-		twin_uuid_new_current(res);
 	}
 	if (res->ldev) {
 		res->ldev->md_flags |= TWIN_MDF_PRIMARY_IND;
@@ -161,7 +163,7 @@ int twin_promote(struct twin_res *res, bool force, const char **why)
 	twin_get_state(res, &st);
 	if (st.conn == TWIN_CONN_CONNECTED && st.disk == TWIN_DISK_UPTODATE &&
 	    st.peer_disk == TWIN_DISK_INCONSISTENT)
-		twin_resync_start(res);
+		twin_resync_start(res, force);
 	return 0;
 }
 
@@ -177,6 +179,10 @@ int twin_demote(struct twin_res *res, const char **why)
 	if (res->ldev) {
 		res->ldev->md_flags &= ~TWIN_MDF_PRIMARY_IND;
 		twin_md_write(res);
+	}
+	if (twin_get_ldev(res)) {
+		twin_bm_write_all(res);
+		twin_put_ldev(res);
 	}
 	return 0;
 }

@@ -34,6 +34,8 @@ static const char *const twin_pkt_names[] = {
 	[TWIN_P_OV_REQ] = "OVRequest",
 	[TWIN_P_OV_REPLY] = "OVReply",
 	[TWIN_P_OV_DONE] = "OVDone",
+	[TWIN_P_SYNC_REQ] = "SyncRequest",
+	[TWIN_P_NEW_UUID] = "NewUUID",
 };
 
 static const char *twin_lookup(const char *const *names, unsigned int n,

@@ -27,6 +27,8 @@
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 
+struct crypto_shash;
+
 #include "../include/uapi/twin.h"
 #include "../include/twin_ondisk.h"
 #include "../include/twin_wire.h"
@@ -34,6 +36,14 @@
 #define TWIN_MAX_BIO_SECTORS	(TWIN_WIRE_MAX_DATA >> SECTOR_SHIFT)
 #define TWIN_RS_CHUNK_BYTES	(256U << 10)	/* resync block size */
 #define TWIN_RS_MAX_INFLIGHT	8		/* resync blocks in flight */
+
+/* Which way data must flow after a handshake (uuid.c). */
+enum twin_sync_dir {
+	TWIN_SYNC_NONE,
+	TWIN_SYNC_SOURCE,
+	TWIN_SYNC_TARGET,
+	TWIN_SYNC_SPLIT_BRAIN,
+};
 
 /* The state of a resource; changed only through state.c. */
 struct twin_state {
@@ -55,6 +65,19 @@ struct twin_net_conf {
 	u32 ping_timeo_ms;
 	u32 connect_int_ms;
 	u32 fencing;		/* enum twin_fencing */
+	bool discard_my_data;	/* split brain victim, until connected */
+	u32 after_sb_0pri;	/* enum twin_after_sb */
+	u32 after_sb_1pri;
+};
+
+/* bitmap.c: the dirty bitmap of an attached disk; words under res->lock */
+struct twin_bitmap {
+	unsigned long *words;		/* one bit per 4 KiB block */
+	unsigned long *dirty;		/* on-disk pages changed since written */
+	u64 nbits;
+	u64 npages;
+	u64 weight;			/* bits set */
+	struct mutex io_mutex;		/* one bitmap writer at a time */
 };
 
 /* An attached backing disk and its metadata (md.c). */
@@ -69,6 +92,67 @@ struct twin_ldev {
 	u64 device_uuid;
 	char disk_path[TWIN_PATH_MAX + 1];	/* for status */
 	char md_path[TWIN_PATH_MAX + 1];
+	struct twin_bitmap bm;		/* bitmap.c */
+	u32 al_extent_shift;		/* al.c: as in the superblock */
+	u32 al_nr_extents;
+	u32 al_want;			/* al.c: ATTACH's al-extents, 0 = keep */
+};
+
+/* al.c: a write waiting until its activity log extents are on disk */
+struct twin_al_waiter {
+	struct list_head list;		/* twin_al.pending */
+	sector_t sector;
+	u32 bytes;
+	u32 epoch;			/* of the log the references are in */
+	bool active;			/* holds references: twin_al_done() */
+	void (*ready)(struct twin_al_waiter *w);
+};
+
+struct twin_al_slot;
+
+/*
+ * al.c: the activity log of the attached disk, in twin_res as "al". The
+ * lock is taken from bio completion; slots == NULL while no log is loaded.
+ */
+struct twin_al {
+	spinlock_t lock;
+	struct twin_al_slot *slots;
+	struct hlist_head *hash;
+	u32 hash_bits;
+	struct list_head lru;		/* used slots, least recent first */
+	struct list_head free;
+	u32 nr;				/* slots: max active extents */
+	u32 used;
+	u32 shift;			/* log2 of the extent size in bytes */
+	u32 epoch;			/* bumped by load and free */
+	u64 seq;			/* of the last transaction */
+	u64 transactions;
+	u32 *evict;			/* worker: extents leaving the log */
+	struct list_head pending;	/* waiters for the worker */
+	struct work_struct work;
+	wait_queue_head_t wait;		/* a slot became evictable */
+	struct page *page;		/* the transaction block */
+	bool dead;
+};
+
+/*
+ * verify.c: online verify. On the node that started it (VerifyS) the
+ * verify thread; on both nodes the verify requests in flight (ours or
+ * the peer's), counters under res->lock.
+ */
+struct twin_ov {
+	struct task_struct *task;	/* VerifyS: the verify thread */
+	struct crypto_shash *tfm;	/* crc32c, allocated on first use */
+	struct list_head reqs;		/* struct twin_ov_req in flight */
+	u64 next_id;
+	int inflight;			/* our OV_REQs not finished */
+	int error;			/* positive errno: stop the verify */
+	sector_t total;			/* sectors to verify; 0: none runs */
+	sector_t left;
+	u64 oos;			/* blocks found different */
+	unsigned long mark_time;	/* last progress event */
+	bool was_source;		/* the last verify was started here */
+	bool ran;			/* a verify ran: oos is a result */
 };
 
 struct twin_stats {
@@ -144,6 +228,21 @@ struct twin_res {
 	u32 rs_rate_kib;
 	int rs_inflight;
 	struct list_head rs_ranges;	/* resync reads in flight */
+	u64 rs_bytes;			/* resynced by the running/last resync */
+	u32 rs_max_kib;			/* rate cap, 0: line rate */
+	u32 rs_min_kib;			/* rate while the application is busy */
+	unsigned long last_app_io;	/* jiffies of the last app request */
+	bool rs_full;			/* the starting resync copies all */
+
+	/* uuid.c: data generations */
+	bool uuid_shared;		/* the peer may have our current UUID */
+	struct list_head gen_reqs;	/* by twin_req.hold: writes waiting
+					 * for a new generation
+					 */
+	struct work_struct gen_work;
+
+	struct twin_ov ov;		/* verify.c */
+	struct twin_al al;		/* al.c */
 
 	struct twin_stats stats;
 	struct dentry *debugfs;
@@ -172,6 +271,7 @@ struct twin_req {
 	struct list_head hold;		/* res->held_reqs */
 	struct list_head wlist;		/* res->active_writes or read_retry */
 	struct work_struct work;
+	struct twin_al_waiter al;	/* al.c: extents of a write */
 };
 
 /* A request from the peer (DATA, RS_DATA, READ_REQ) on this node. */
@@ -184,6 +284,7 @@ struct twin_peer_req {
 	u32 size;
 	u32 flags;
 	int status;
+	bool al;			/* al.c: holds activity log extents */
 	unsigned int nr_pages;
 	struct bio_vec bvec[];
 };
@@ -221,6 +322,7 @@ bool twin_get_ldev(struct twin_res *res);
 void twin_put_ldev(struct twin_res *res);
 int twin_md_read(struct twin_ldev *ldev, const char **why);
 int twin_md_write(struct twin_res *res);
+int twin_md_write_ldev(struct twin_res *res, struct twin_ldev *ldev);
 void twin_uuid_new_current(struct twin_res *res);
 int twin_ldev_open(struct twin_ldev *ldev, const char *path, int fd,
 		   const char *md_path, int md_fd, void *holder,
@@ -239,6 +341,7 @@ void twin_set_size(struct twin_res *res, sector_t size);
 
 /* req.c */
 void twin_submit_bio(struct bio *bio);
+void twin_gen_work(struct work_struct *work);
 void twin_req_peer_done(struct twin_req *req, bool ok);
 struct twin_req *twin_req_take(struct twin_res *res, u64 block_id);
 void twin_fail_peer_reqs(struct twin_res *res);
@@ -280,16 +383,101 @@ int twin_send_simple(struct twin_res *res, u16 type);
 void twin_ack_work(struct work_struct *work);
 void twin_peer_req_free(struct twin_peer_req *pr);
 struct twin_peer_req *twin_peer_req_alloc(struct twin_res *res, u32 size);
+void twin_peer_req_done(struct twin_peer_req *pr);
+void twin_peer_submit(struct twin_res *res, struct twin_peer_req *pr,
+		      blk_opf_t opf);
 
 /* sync.c */
-void twin_resync_start(struct twin_res *res);
+void twin_resync_start(struct twin_res *res, bool full);
+int twin_resync_target_start(struct twin_res *res,
+			     const struct twin_p_params *p);
+void twin_resync_written(struct twin_res *res, sector_t sector, u32 size,
+			 int status);
+int twin_resync_h_request(struct twin_res *res, void *p, u32 bytes);
+int twin_invalidate(struct twin_res *res, const char **why);
+int twin_bm_exchange(struct twin_res *res, struct socket *sock,
+		     enum twin_sync_dir dir, bool full);
 void twin_resync_stop(struct twin_res *res);
 void twin_resync_begin(struct twin_res *res, sector_t total);
 void twin_resync_mark(struct twin_res *res);
+void twin_rs_throttle(struct twin_res *res, ktime_t *next, u32 bytes);
 void twin_resync_ack(struct twin_res *res, sector_t sector, u32 size,
 		     int status);
 bool twin_resync_blocks(struct twin_res *res, sector_t sector, u32 size);
 void twin_resync_done_target(struct twin_res *res, const u64 *uuid);
+
+/*
+ * bitmap.c: set/clear/weight/find_next from any context, but never with
+ * res->lock held (the __ variants are for callers that hold it); the
+ * writes and the load from process context with the disk attached.
+ */
+int twin_bm_load(struct twin_res *res);
+void twin_bm_free(struct twin_ldev *ldev);
+void twin_bm_set(struct twin_res *res, sector_t sector, u64 bytes);
+void twin_bm_clear(struct twin_res *res, sector_t sector, u64 bytes);
+void __twin_bm_set(struct twin_res *res, sector_t sector, u64 bytes);
+void __twin_bm_clear(struct twin_res *res, sector_t sector, u64 bytes);
+u64 twin_bm_weight(struct twin_res *res);
+u64 __twin_bm_weight(struct twin_res *res);
+u64 twin_bm_find_next(struct twin_res *res, u64 bit);
+u64 twin_bm_run(struct twin_res *res, u64 bit, u64 max);
+u64 twin_bm_bits(struct twin_res *res);
+void twin_bm_set_all(struct twin_res *res);
+void __twin_bm_set_all(struct twin_res *res);
+void twin_bm_clear_all(struct twin_res *res);
+u64 twin_bm_merge(struct twin_res *res, u64 first, const __le64 *src, u64 n);
+u64 twin_bm_copy_out(struct twin_res *res, u64 first, __le64 *dst, u64 n);
+int twin_bm_write_range(struct twin_res *res, sector_t sector, u64 bytes);
+int twin_bm_write_all(struct twin_res *res);
+
+/* verify.c */
+#define TWIN_OV_MAX_INFLIGHT	8	/* OV_REQs unanswered */
+#define TWIN_OV_LOCAL_READ	0xffffU	/* twin_peer_req.answer: own read */
+void twin_verify_init(struct twin_res *res);
+int twin_verify_start(struct twin_res *res, const char **why);
+void twin_verify_stop(struct twin_res *res);
+void twin_verify_free(struct twin_res *res);
+int twin_ov_h_req(struct twin_res *res, void *p, u32 bytes);
+int twin_ov_h_reply(struct twin_res *res, void *p, u32 bytes);
+int twin_ov_h_done(struct twin_res *res, void *p, u32 bytes);
+void twin_ov_answer(struct twin_res *res, struct twin_peer_req *pr);
+
+/*
+ * al.c: the activity log. twin_al_start() from any context: true when the
+ * write may start now, false when @w is queued and w->ready() follows
+ * from the log's worker. twin_al_done() ends what start began (any
+ * context). begin_io/complete_io: the same for callers that may sleep.
+ */
+void twin_al_init(struct twin_res *res);
+int twin_al_load(struct twin_res *res);
+bool twin_al_start(struct twin_res *res, struct twin_al_waiter *w);
+void twin_al_done(struct twin_res *res, struct twin_al_waiter *w);
+int twin_al_begin_io(struct twin_res *res, sector_t sector, u32 bytes);
+void twin_al_complete_io(struct twin_res *res, sector_t sector, u32 bytes);
+int twin_al_clean(struct twin_res *res);
+void twin_al_free(struct twin_res *res);
+
+struct twin_al_stat {
+	u32 active;
+	u32 max;
+	u32 extent_kib;
+	u64 transactions;
+};
+
+bool twin_al_status(struct twin_res *res, struct twin_al_stat *st);
+
+/* uuid.c */
+bool twin_gen_needed(struct twin_res *res);
+void twin_gen_new(struct twin_res *res);
+void twin_gen_on_loss(struct twin_res *res, bool held);
+int twin_uuid_decide(struct twin_res *res, const struct twin_p_params *me,
+		     const struct twin_p_params *pe, enum twin_sync_dir *dir,
+		     bool *full, const char **why);
+enum twin_sync_dir twin_uuid_bits_dir(struct twin_res *res,
+				      const struct twin_p_params *me,
+				      const struct twin_p_params *pe);
+int twin_new_current_uuid(struct twin_res *res, bool clear, const char **why);
+int twin_uuid_h_new(struct twin_res *res, void *p, u32 bytes);
 
 /* nl.c */
 int twin_nl_init(void);

@@ -34,6 +34,7 @@
 #define TWIN_DEF_PING_INT_MS	500	/* a ping every 500 ms ... */
 #define TWIN_DEF_PING_TIMEO_MS	2000	/* ... and 2 s of silence is death */
 #define TWIN_DEF_CONNECT_INT_MS	500	/* retry connecting twice a second */
+#define TWIN_DEF_RESYNC_MIN_KIB	4096	/* resync KiB/s while the app is busy */
 
 /**
  * enum twin_cmd - generic netlink commands of family "twin"
@@ -69,11 +70,21 @@
  * @TWIN_CMD_EVENT: multicast only, group "events": sent on every change of
  *	role, disk, connection or sync state, carrying the same attributes as
  *	a GET_STATUS message plus EVENT.
- * @TWIN_CMD_VERIFY: online verify (part 2; EOPNOTSUPP until then).
- * @TWIN_CMD_INVALIDATE: discard local data and resync it from the peer
- *	(part 2; EOPNOTSUPP until then).
+ * @TWIN_CMD_VERIFY: start an online verify against the peer: the checksum
+ *	of every 4 KiB block is compared with the peer's while the device
+ *	stays in service; differing blocks are marked out of sync (the next
+ *	resync repairs them) and counted (VERIFY_OOS). Returns at once; the
+ *	progress is in status and SYNC_PROGRESS events. Errors: EBUSY (a
+ *	resync or verify is running), ENOTCONN (not connected), ENODATA
+ *	(the local or the peer's data is not UpToDate).
+ * @TWIN_CMD_INVALIDATE: discard local data and resync all of it from the
+ *	peer. Errors: EBUSY (not Secondary), ENOTCONN (not connected, or a
+ *	resync or verify runs), ENODATA (the peer is not UpToDate), ENODEV.
  * @TWIN_CMD_NEW_CURRENT_UUID: start a new data generation; with
- *	CLEAR_BITMAP skip the initial sync (part 2; EOPNOTSUPP until then).
+ *	CLEAR_BITMAP on a new pair (connected, both Secondary, both
+ *	Inconsistent, same current UUID) skip the initial sync: both nodes
+ *	become UpToDate. Errors: ENODEV (no disk), EBUSY (without
+ *	CLEAR_BITMAP on a connected Secondary; CLEAR_BITMAP's conditions).
  * @TWIN_CMD_RESUME_IO: the peer is known to be fenced (down, or Outdated):
  *	complete the writes held by fencing on the local disk alone, start a
  *	new data generation so the peer counts as older, and go on StandAlone.
@@ -192,7 +203,8 @@ enum twin_cmd {
  *	(0 when none runs)
  * @TWIN_ATTR_VERIFY_REMAINING: u64, sectors of it still to verify
  * @TWIN_ATTR_VERIFY_OOS: u64, 4 KiB blocks found different by the running
- *	or the last verify
+ *	or the last verify; absent if no verify ran since the resource was
+ *	created
  * @TWIN_ATTR_AL_EXTENT_KIB: u32, size of one activity log extent, KiB
  * @__TWIN_ATTR_MAX: internal
  * @TWIN_ATTR_MAX: highest attribute number

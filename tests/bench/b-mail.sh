@@ -9,8 +9,10 @@
 # Knobs (environment): BENCH_MAIL_SECONDS (LMTP and POP3 runs, 3),
 # BENCH_IMAP_SECONDS (each IMAP run, 2), BENCH_IMAP_MSGS (INBOX size,
 # 10000), BENCH_IMAP_CLIENTS (50), BENCH_IMAP_IDLE (idle IMAP connections,
-# 100; the issue's figure is 1000), BENCH_POP3_IDLE (idle POP3
-# connections, 20), BENCH_DOVECOT_PWSCHEME (ARGON2ID).
+# 1000), BENCH_POP3_IDLE (idle POP3 connections, 20),
+# BENCH_DOVECOT_PWSCHEME (ARGON2ID), BENCH_IMAP_ONLY (0; 1 runs only the
+# IMAP LOGIN and mailbox rows: no memory, LMTP, POP3), BENCH_MEM_ONLY (0; 1
+# runs only the idle IMAP memory row).
 set -eu
 cd "$(dirname "$0")/../.."
 O=${O:-build}
@@ -21,10 +23,18 @@ SECS=${BENCH_MAIL_SECONDS:-3}
 IMAP_SECS=${BENCH_IMAP_SECONDS:-2}
 IMAP_MSGS=${BENCH_IMAP_MSGS:-10000}
 IMAP_CLIENTS=${BENCH_IMAP_CLIENTS:-50}
-IMAP_IDLE=${BENCH_IMAP_IDLE:-100}
+IMAP_IDLE=${BENCH_IMAP_IDLE:-1000}
+MEM_ONLY=${BENCH_MEM_ONLY:-0}
+IMAP_ONLY=${BENCH_IMAP_ONLY:-0}
 POP3_IDLE=${BENCH_POP3_IDLE:-20}
 PWSCHEME=${BENCH_DOVECOT_PWSCHEME:-ARGON2ID}
 LMTP_USERS=16
+# The idle IMAP row measures memory, not password hashing: its users get
+# cheap hashes of one cost class on both sides (a few ms each), so 1000
+# logins take seconds, not minutes.  Every other login keeps full cost.
+IDLE_USERS=20
+IDLE_SCRYPT_COST=10		# slotd: scrypt N=2^10, r=8 (1 MiB, ~3 ms)
+IDLE_DOVECOT_SCHEME=SHA512-CRYPT	# Dovecot: 5000 rounds (~4 ms)
 PW=bench-Pw-7
 GRACE=300	# longest wait for in-flight operations or for logins
 
@@ -105,6 +115,11 @@ log "creating the slot and $(wc -w <<<"$users") users"
 for u in $users; do
 	echo "$PW" | "$SLOTCTL" adduser "$T/slot" "$u" >/dev/null
 done
+idle_users=$(seq -f 'idle%g' 0 $((IDLE_USERS - 1)))
+for u in $idle_users; do
+	echo "$PW" | "$SLOTCTL" adduser --scrypt-cost "$IDLE_SCRYPT_COST" \
+		"$T/slot" "$u" >/dev/null
+done
 
 # write_slot_conf imap|no-imap: the listeners and the limits, once.
 write_slot_conf() {
@@ -147,9 +162,16 @@ mkdir -p "$D/run" "$D/state" "$D/mail"
 chown nobody:nogroup "$D/mail"
 hash=$(doveadm pw -s "$PWSCHEME" -p "$PW") ||
 	die "doveadm pw -s $PWSCHEME failed"
-for u in $users; do
-	echo "$u:$hash:65534:65534::$D/mail/$u::"
-done > "$D/users"
+idle_hash=$(doveadm pw -s "$IDLE_DOVECOT_SCHEME" -p "$PW") ||
+	die "doveadm pw -s $IDLE_DOVECOT_SCHEME failed"
+{
+	for u in $users; do
+		echo "$u:$hash:65534:65534::$D/mail/$u::"
+	done
+	for u in $idle_users; do
+		echo "$u:$idle_hash:65534:65534::$D/mail/$u::"
+	done
+} > "$D/users"
 cat > "$DOVECOT_CONF" <<EOF
 # Written by tests/bench/b-mail.sh: a private instance on loopback only.
 base_dir = $D/run
@@ -229,28 +251,33 @@ start_dovecot
 dovecot_version=$(dovecot --version | cut -d' ' -f1)
 
 # --- measuring -------------------------------------------------------------
-# tree_pids PID: PID and all its descendants.
+# tree_pids PID: PID and all its descendants, from one process list (Dovecot
+# has a process per idle connection: a pgrep per process would take minutes).
 tree_pids() {
-	local c
-	echo "$1"
-	for c in $(pgrep -P "$1"); do
-		tree_pids "$c"
-	done
+	ps -e -o pid= -o ppid= | awk -v root="$1" '
+		{ kids[$2] = kids[$2] " " $1 }
+		END {
+			q[n = 1] = root
+			for (i = 1; i <= n; i++) {
+				print q[i]
+				m = split(kids[q[i]], k, " ")
+				for (j = 1; j <= m; j++)
+					q[++n] = k[j]
+			}
+		}'
 }
 
-# mem_kb SERVER FIELD: FIELD (Rss or Pss) summed over the server's processes.
+# mem_kb SERVER FIELD: FIELD (Rss or Pss) summed over the server's processes
+# (one that exits meanwhile counts 0).
 mem_kb() {
-	local root pid sum=0 v
+	local root
 	case $1 in
 	slotd) root=$SLOTD_PID ;;
 	dovecot) root=$(cat "$D/run/master.pid") ;;
 	esac
-	for pid in $(tree_pids "$root"); do
-		v=$(awk -v f="$2:" '$1 == f { print $2 }' \
-			"/proc/$pid/smaps_rollup" 2>/dev/null) || v=0
-		sum=$((sum + ${v:-0}))
-	done
-	echo "$sum"
+	tree_pids "$root" | sed 's|.*|/proc/&/smaps_rollup|' |
+		xargs cat 2>/dev/null |
+		awk -v f="$2:" '$1 == f { s += $2 } END { print s + 0 }'
 }
 
 # field LINE KEY: the value of KEY=... in a mailload report line.
@@ -337,6 +364,17 @@ rate_row() {
 rows=()
 add() { rows+=("$(rate_row "$@")"); }
 
+print_table() {
+	echo "Mail: slotd vs Dovecot $dovecot_version, loopback, fsync on" \
+		"both, $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
+	echo "Rates: operations/s (p50/p99 latency in ms); ratio =" \
+		"slotd/dovecot, bigger is better for slotd."
+	echo "Memory: KiB per connection; ratio d/s = dovecot/slotd, bigger" \
+		"is better for slotd."
+	fmt_row row slotd dovecot ratio
+	printf '%s\n' "${rows[@]}"
+}
+
 # mem_rows NAME "S_RSS S_PSS S_ERR" "D_RSS D_PSS D_ERR": an RSS and a PSS row.
 mem_cell() { echo "$1$([ "${2:-0}" = 0 ] || echo " ${2}err")"; }
 mem_rows() {
@@ -352,43 +390,54 @@ mem_rows() {
 # Memory first, on fresh servers, so that no heap grown by the busy rows
 # hides what a connection costs; each protocol on a fresh start.
 declare -A imem pmem
-imem[slotd]="n/a n/a 0"
-[ "$s_imap" = no ] || imem[slotd]=$(idle_mem slotd imap imap-idle \
-	"$IMAP_IDLE" -u u -U "$POP3_IDLE")
-imem[dovecot]=$(idle_mem dovecot imap imap-idle "$IMAP_IDLE" -u u \
-	-U "$POP3_IDLE")
-log "restarting both servers"
-stop_slotd
-start_slotd || die "slotd does not restart: $(tail -5 "$T/slotd.log")"
-stop_dovecot
-start_dovecot
-pmem[slotd]=$(idle_mem slotd pop3 pop3-idle "$POP3_IDLE" -u u \
-	-U "$POP3_IDLE")
-pmem[dovecot]=$(idle_mem dovecot pop3 pop3-idle "$POP3_IDLE" -u u \
-	-U "$POP3_IDLE")
+if [ "$IMAP_ONLY" = 0 ]; then
+	imem[slotd]="n/a n/a 0"
+	[ "$s_imap" = no ] || imem[slotd]=$(idle_mem slotd imap imap-idle \
+		"$IMAP_IDLE" -u idle -U "$IDLE_USERS")
+	imem[dovecot]=$(idle_mem dovecot imap imap-idle "$IMAP_IDLE" -u idle \
+		-U "$IDLE_USERS")
+	if [ "$MEM_ONLY" = 1 ]; then
+		mem_rows "mem/idle IMAP conn ($IMAP_IDLE)" "${imem[slotd]}" \
+			"${imem[dovecot]}"
+		print_table
+		exit 0
+	fi
+	log "restarting both servers"
+	stop_slotd
+	start_slotd || die "slotd does not restart: $(tail -5 "$T/slotd.log")"
+	stop_dovecot
+	start_dovecot
+	pmem[slotd]=$(idle_mem slotd pop3 pop3-idle "$POP3_IDLE" -u u \
+		-U "$POP3_IDLE")
+	pmem[dovecot]=$(idle_mem dovecot pop3 pop3-idle "$POP3_IDLE" -u u \
+		-U "$POP3_IDLE")
 
-# LMTP: 4 KiB and 64 KiB, 1 and 16 connections, spread over 16 mailboxes.
-for size in 4096 65536; do
-	for c in 1 16; do
-		s=$(load slotd lmtp -m lmtp -c "$c" -t "$SECS" -s "$size" \
-			-u lmtp -U "$LMTP_USERS")
-		d=$(load dovecot lmtp -m lmtp -c "$c" -t "$SECS" -s "$size" \
-			-u lmtp -U "$LMTP_USERS")
-		add "LMTP $((size / 1024)) KiB, $c conn (msg/s)" "$s" "$d"
+	# LMTP: 4 KiB and 64 KiB, 1 and 16 connections, spread over 16 mailboxes.
+	for size in 4096 65536; do
+		for c in 1 16; do
+			s=$(load slotd lmtp -m lmtp -c "$c" -t "$SECS" -s "$size" \
+				-u lmtp -U "$LMTP_USERS")
+			d=$(load dovecot lmtp -m lmtp -c "$c" -t "$SECS" -s "$size" \
+				-u lmtp -U "$LMTP_USERS")
+			add "LMTP $((size / 1024)) KiB, $c conn (msg/s)" "$s" "$d"
+		done
 	done
-done
 
-# POP3: every user gets 5 messages of 4 KiB, then sessions as user c.
-for srv in slotd dovecot; do
-	load "$srv" lmtp -m lmtp -c 4 -n $((POP3_IDLE * 5)) -t "$GRACE" \
-		-u u -U "$POP3_IDLE" >/dev/null
-done
-pc=$((POP3_IDLE < 16 ? POP3_IDLE : 16))
-s=$(load slotd pop3 -m pop3 -c "$pc" -t "$SECS" -u u -U "$POP3_IDLE" -w "$PW")
-d=$(load dovecot pop3 -m pop3 -c "$pc" -t "$SECS" -u u -U "$POP3_IDLE" -w "$PW")
-add "POP3 sessions, $pc conn (/s)" "$s" "$d"
+	# POP3: every user gets 5 messages of 4 KiB, then sessions as user c.
+	for srv in slotd dovecot; do
+		load "$srv" lmtp -m lmtp -c 4 -n $((POP3_IDLE * 5)) -t "$GRACE" \
+			-u u -U "$POP3_IDLE" >/dev/null
+	done
+	pc=$((POP3_IDLE < 16 ? POP3_IDLE : 16))
+	s=$(load slotd pop3 -m pop3 -c "$pc" -t "$SECS" -u u \
+		-U "$POP3_IDLE" -w "$PW")
+	d=$(load dovecot pop3 -m pop3 -c "$pc" -t "$SECS" -u u \
+		-U "$POP3_IDLE" -w "$PW")
+	add "POP3 sessions, $pc conn (/s)" "$s" "$d"
 
-mem_rows "mem/idle POP3 conn ($POP3_IDLE)" "${pmem[slotd]}" "${pmem[dovecot]}"
+	mem_rows "mem/idle POP3 conn ($POP3_IDLE)" "${pmem[slotd]}" \
+		"${pmem[dovecot]}"
+fi
 
 # IMAP: one INBOX of IMAP_MSGS messages (2 KiB), seeded through LMTP.
 ops="imap-select,imap-fetch-flags,imap-fetch-body,imap-store,imap-search"
@@ -436,13 +485,8 @@ for c in 1 "$IMAP_CLIENTS"; do
 	done
 done
 
-mem_rows "mem/idle IMAP conn ($IMAP_IDLE)" "${imem[slotd]}" "${imem[dovecot]}"
+[ "$IMAP_ONLY" = 1 ] ||
+	mem_rows "mem/idle IMAP conn ($IMAP_IDLE)" "${imem[slotd]}" \
+		"${imem[dovecot]}"
 
-echo "Mail: slotd vs Dovecot $dovecot_version, loopback, fsync on both," \
-	"$(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "Rates: operations/s (p50/p99 latency in ms); ratio = slotd/dovecot," \
-	"bigger is better for slotd."
-echo "Memory: KiB per connection; ratio d/s = dovecot/slotd, bigger is" \
-	"better for slotd."
-fmt_row row slotd dovecot ratio
-printf '%s\n' "${rows[@]}"
+print_table

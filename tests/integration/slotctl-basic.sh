@@ -21,7 +21,7 @@ expect() {
 has() { grep -qF -- "$1" <<<"$out" || fail "output lacks '$1': $out"; }
 
 expect 0 "$SLOTCTL" create "$D"
-has "layout version 1"
+has "layout version 2"
 [ -f "$D/slot.conf" ] && grep -q '^#lmtp' "$D/slot.conf" || fail "no slot.conf"
 expect 1 "$SLOTCTL" create "$D"
 has "not an empty directory"
@@ -49,6 +49,18 @@ grep -qE '^amy +none +0 ' <<<"$out" || fail "amy's quota line: $out"
 expect 1 "$SLOTCTL" passwd "$D" nobody <<<"x"
 has "no such user 'nobody'"
 expect 0 "$SLOTCTL" passwd "$D" amy <<<"new"
+# the scrypt cost of test and benchmark users, recorded per hash
+expect 64 "$SLOTCTL" adduser --scrypt-cost 9 "$D" cheap <<<"pw"
+has "bad scrypt cost '9' (log2 of N, 10 to 20; default 15)"
+expect 64 "$SLOTCTL" passwd --scrypt-cost x "$D" amy <<<"pw"
+expect 0 "$SLOTCTL" adduser --scrypt-cost 10 "$D" cheap <<<"pw"
+expect 0 "$SLOTCTL" dump "$D"
+grep -q 'cheap: .*scrypt(N=2^10 r=8 p=1)' <<<"$out" || fail "cost: $out"
+grep -q 'amy: .*scrypt(N=2^15 r=8 p=1)' <<<"$out" || fail "default: $out"
+expect 0 "$SLOTCTL" passwd --scrypt-cost 11 "$D" cheap <<<"pw2"
+expect 0 "$SLOTCTL" dump "$D"
+grep -q 'cheap: .*scrypt(N=2^11 r=8 p=1)' <<<"$out" || fail "passwd: $out"
+expect 0 "$SLOTCTL" deluser "$D" cheap
 expect 64 "$SLOTCTL" setquota "$D" amy lots
 expect 0 "$SLOTCTL" setquota "$D" amy 2M
 expect 0 "$SLOTCTL" users "$D"
@@ -100,7 +112,7 @@ grep -qE '^bob INBOX [0-9]+ 4$' <<<"$out" || fail "UID reused: $out"
 
 # dump and audit
 expect 0 "$SLOTCTL" dump "$D"
-has "layout version 1"
+has "layout version 2"
 has "db/index.db:"
 grep -q s3cret <<<"$out" && fail "password in dump"
 expect 0 "$SLOTCTL" audit "$D"

@@ -1,8 +1,9 @@
 #!/bin/bash
 # twinadm's offline commands, run as an operator would: dump, parse errors
 # (file:line), host selection, create-md + dump-md on sparse files, --help,
-# --dry-run, and the clear error of 'up' when the twin module is not loaded
-# (this machine never loads it; the VM tests cover the kernel path).
+# --dry-run (with the disk { } and after-sb options of part 2), and the
+# clear error of 'up' when the twin module is not loaded (this machine
+# never loads it; the VM tests cover the kernel path).
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 O=${O:-build}
@@ -208,6 +209,39 @@ run 0 -c "$conf" --host beta --dry-run new-current-uuid --clear-bitmap r0 &&
 		"dry-run new-current-uuid"
 run 0 -c "$conf" --host beta --dry-run connect --discard-my-data r0 &&
 	expect "peer:127.0.0.1:7790 protocol:C" "$out" "beta connects to alpha"
+
+# ------------------------------------- resync, AL and split-brain options
+cat > "$tmp/drbd84.conf" <<CONF
+common {
+	disk { resync-rate 40M; c-min-rate 4M; al-extents 64;
+	       c-plan-ahead 20; c-fill-target 100k; }
+	net { after-sb-0pri discard-zero-changes; after-sb-1pri disconnect;
+	      after-sb-2pri disconnect; }
+}
+resource r1 {
+	device /dev/twin1; disk $tmp/disk-a; meta-disk internal;
+	on alpha { address 127.0.0.1:7791; }
+	on beta { address 127.0.0.2:7791; }
+}
+CONF
+run 0 -c "$tmp/drbd84.conf" dump && {
+	expect "c-max-rate 40M;" "$out" "dump shows resync-rate as c-max-rate"
+	expect "after-sb-0pri discard-zero-changes;" "$out" "dump shows after-sb-0pri"
+	expect "drbd84.conf:3: warning: 'c-plan-ahead' is ignored" "$err" \
+		"ignored controller options warn with file and line"
+}
+run 0 -c "$tmp/drbd84.conf" --host alpha --dry-run up r1 && {
+	expect "ATTACH r1 disk:$tmp/disk-a meta-disk:internal c-max-rate:40960K c-min-rate:4096K al-extents:64" \
+		"$out" "dry-run attach sends the disk options"
+	expect "after-sb-0pri:discard-zero-changes after-sb-1pri:disconnect" \
+		"$out" "dry-run connect sends the split-brain policies"
+}
+sed -i 's/after-sb-1pri disconnect;/after-sb-1pri consensus;/' "$tmp/drbd84.conf"
+run 3 -c "$tmp/drbd84.conf" dump &&
+	expect "drbd84.conf:4: after-sb-1pri policy 'consensus' is not supported by twin" \
+		"$err" "an unsupported policy names file and line"
+run 0 -c "$conf" --host alpha dump-md r0 &&
+	expect "activity-log empty (never written)" "$out" "dump-md shows the activity log"
 
 # ----------------------------------------------------- module not loaded
 if [ -d /sys/module/twin ]; then

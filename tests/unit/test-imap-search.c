@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Unit tests for SEARCH: grammar, and evaluation against three messages. */
 #include <string.h>
+#include <strings.h>
 
 #include "cu_run.h"
 #include "imap/imap_date.h"
@@ -342,9 +343,78 @@ static void test_modseq_flag(void)
 	imap_parser_free(p);
 }
 
+/* What a search reads, with Subject, From and Date "cached". */
+static bool test_cached(const char *name, size_t len)
+{
+	return (len == 7 && !strncasecmp(name, "subject", 7)) ||
+	       (len == 4 && !strncasecmp(name, "from", 4)) ||
+	       (len == 4 && !strncasecmp(name, "date", 4));
+}
+
+static void assert_need(const char *query, enum imap_search_need want)
+{
+	struct imap_parser *p = imap_parser_new(&limits);
+	struct imap_search *s;
+	const char *err;
+	bool bad;
+
+	s = parse_query(p, query, &err, &bad);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_EQUAL(imap_search_need(s, test_cached), want);
+	if (imap_search_need(s, test_cached) != want)
+		fprintf(stderr, "\nneed of %s: %d, want %d\n", query,
+			imap_search_need(s, test_cached), want);
+	imap_search_free(s);
+	imap_parser_free(p);
+}
+
+static void test_need(void)
+{
+	assert_need("ALL", IMAP_SEARCH_NEED_INDEX);
+	assert_need("SEEN LARGER 10 UID 1:5 NOT KEYWORD x",
+		    IMAP_SEARCH_NEED_INDEX);
+	assert_need("SUBJECT x", IMAP_SEARCH_NEED_FIELDS);
+	assert_need("UNSEEN OR FROM a SENTON 1-Jan-2000",
+		    IMAP_SEARCH_NEED_FIELDS);
+	assert_need("HEADER SUBJECT \"\"", IMAP_SEARCH_NEED_FIELDS);
+	assert_need("NOT (SUBJECT x)", IMAP_SEARCH_NEED_FIELDS);
+	assert_need("TO x", IMAP_SEARCH_NEED_MESSAGE);
+	assert_need("HEADER X-Tag alpha", IMAP_SEARCH_NEED_MESSAGE);
+	assert_need("SUBJECT x BODY y", IMAP_SEARCH_NEED_MESSAGE);
+	assert_need("OR SUBJECT x TEXT y", IMAP_SEARCH_NEED_MESSAGE);
+}
+
+/*
+ * Header values with and without encoded words, folded, in odd case:
+ * the plain-ASCII shortcut answers as the decoding path does.
+ */
+static void test_header_shortcut(void)
+{
+	static const char folded[] =
+		"Subject: Quarterly\r\n  Report ON\r\n\ttime\r\n"
+		"From: =?UTF-8?Q?caf=C3=A9?= <x@y>\r\n\r\nbody\r\n";
+
+	assert_search("SUBJECT QUARTERLY", "1");
+	assert_search("SUBJECT \"y r\"", "1");	/* across "=?..?=" */
+	assert_search("SUBJECT HeLLo", "2");
+	assert_search("HEADER X-TAG ALPHA", "1");
+	assert_search("FROM \"<JM@\"", "1");
+	raws[2].raw = folded;
+	/* the line ends go, the blanks of the continuation stay */
+	assert_search("SUBJECT \"quarterly  report on\ttime\"", "3");
+	assert_search("SUBJECT \"quarterlyreport\"", "");
+	assert_search("SUBJECT \"on\ttime\"", "3");
+	assert_search("FROM CAF", "3");	/* an encoded word */
+	assert_search("FROM \"caf <x\"", "");
+	assert_search("FROM \"<X@Y>\"", "3");
+	raws[2].raw = msg_c;
+}
+
 void unit_register(void)
 {
 	static const CU_TestInfo tests[] = {
+		{ "what a search reads", test_need },
+		{ "plain ASCII header shortcut", test_header_shortcut },
 		{ "flags and keywords", test_flags },
 		{ "dates, sizes, modseq", test_dates_sizes },
 		{ "header keys", test_headers },

@@ -588,7 +588,7 @@ static void test_dump(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
 	CU_ASSERT_EQUAL(store_dump(st, f), STORE_OK);
 	fclose(f);
-	CU_ASSERT_PTR_NOT_NULL(strstr(text, "layout version 1"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "layout version 2"));
 	snprintf(want, sizeof(want), "bob: quota 4096 used %zu", strlen(msg1));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, want));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "bob\\0INBOX: id 1"));

@@ -78,7 +78,7 @@ int ts_deliver(struct store *st, const char *user, const char *mailbox,
 
 static void test_create_open(void)
 {
-	char dir[64], err[STORE_ERR_LEN], path[128];
+	char dir[64], err[STORE_ERR_LEN], path[128], line[64], want[64];
 	struct store *st, *st2;
 	FILE *f;
 
@@ -104,6 +104,21 @@ static void test_create_open(void)
 			STORE_EVERSION);
 	CU_ASSERT_PTR_NULL(st);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "version 99"));
+	/* version 1 (before modseq.db and cache.db) is upgraded on open */
+	f = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fprintf(f, "twinstore-slot 1\n");
+	fclose(f);
+	CU_ASSERT_EQUAL(store_open(dir, 0, &st, err, sizeof(err)), STORE_OK);
+	CU_ASSERT_EQUAL(store_user_exists(st, "amy"), STORE_OK);
+	store_close(st);
+	f = fopen(path, "r");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_PTR_NOT_NULL(fgets(line, sizeof(line), f));
+	fclose(f);
+	snprintf(want, sizeof(want), "twinstore-slot %d\n",
+		 SLOT_LAYOUT_VERSION);
+	CU_ASSERT_STRING_EQUAL(line, want);
 	/* not a slot at all */
 	CU_ASSERT_EQUAL(store_open("/tmp", 0, &st, err, sizeof(err)),
 			STORE_EVERSION);
@@ -504,4 +519,5 @@ void unit_register(void)
 {
 	unit_suite("store", store_tests);
 	test_store_msg_register();
+	test_store_cache_register();
 }

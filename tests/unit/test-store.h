@@ -15,5 +15,6 @@ int ts_deliver(struct store *st, const char *user, const char *mailbox,
 void ts_sha256(const void *data, size_t len, unsigned char *md);
 
 void test_store_msg_register(void);
+void test_store_cache_register(void);
 
 #endif

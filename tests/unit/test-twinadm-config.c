@@ -223,6 +223,138 @@ static void test_dump_round_trip(void)
 	config_free(&cfg);
 }
 
+static void test_resync_and_split_brain_options(void)
+{
+	const struct cfg_resource *r0, *r1;
+
+	CU_ASSERT_EQUAL_FATAL(parse(
+		"common {\n"
+		"  disk { c-max-rate 100M; c-min-rate 4M; al-extents 64; }\n"
+		"  net { after-sb-0pri discard-zero-changes;\n"
+		"        after-sb-1pri discard-secondary;\n"
+		"        after-sb-2pri disconnect; }\n"
+		"}\n"
+		"resource r0 {\n"
+		"  disk { resync-rate 2G; al-extents 1008; fencing resource-only; }\n"
+		"  net { after-sb-0pri discard-least-changes; }\n"
+		DEVS PAIR_A PAIR_B
+		"}\n"
+		"resource r1 {\n"
+		"  disk { c-max-rate 0; c-min-rate 250; }\n"
+		"  device minor 1; disk /dev/vdc; meta-disk internal;\n"
+		"  on alpha { address 10.0.0.1:7791; }\n"
+		"  on beta { address 10.0.0.2:7791; }\n"
+		"}\n"), 0);
+	CU_ASSERT_EQUAL(cfg.nwarnings, 0);
+	r0 = config_find(&cfg, "r0");
+	r1 = config_find(&cfg, "r1");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r1);
+	/* resource values win, the rest comes from common */
+	CU_ASSERT_TRUE(r0->opts.has_resync_max);
+	CU_ASSERT_EQUAL(r0->opts.resync_max_kib, 2U << 20);
+	CU_ASSERT_TRUE(r0->opts.has_resync_min);
+	CU_ASSERT_EQUAL(r0->opts.resync_min_kib, 4096);
+	CU_ASSERT_EQUAL(r0->opts.al_extents, 1008);
+	CU_ASSERT_TRUE(r0->opts.has_fencing);	/* DRBD 8.4 puts it in disk */
+	CU_ASSERT_EQUAL(r0->opts.fencing, TWIN_FENCING_RESOURCE_ONLY);
+	CU_ASSERT_EQUAL(r0->opts.after_sb_0pri,
+			TWIN_AFTER_SB_DISCARD_LEAST_CHANGES);
+	CU_ASSERT_TRUE(r0->opts.has_after_sb_1pri);
+	CU_ASSERT_EQUAL(r0->opts.after_sb_1pri,
+			TWIN_AFTER_SB_DISCARD_SECONDARY);
+	/* 0 is a value (no cap), not "unset" */
+	CU_ASSERT_TRUE(r1->opts.has_resync_max);
+	CU_ASSERT_EQUAL(r1->opts.resync_max_kib, 0);
+	CU_ASSERT_EQUAL(r1->opts.resync_min_kib, 250);
+	CU_ASSERT_EQUAL(r1->opts.al_extents, 64);
+	CU_ASSERT_EQUAL(r1->opts.after_sb_0pri,
+			TWIN_AFTER_SB_DISCARD_ZERO_CHANGES);
+	config_free(&cfg);
+
+	CU_ASSERT_EQUAL(parse("resource r0 { disk { c-min-rate 1M;\n"
+			      "c-min-rate 2M; } }"), -1);
+	CU_ASSERT_STRING_EQUAL(err, "t.conf:2: 'c-min-rate' given twice");
+
+	/* suffixes in either case; nothing set means nothing sent */
+	CU_ASSERT_EQUAL_FATAL(parse("resource r0 {\n"
+				    " disk { c-max-rate 512k; c-min-rate 1m; }\n"
+				    DEVS PAIR_A PAIR_B "}\n"), -1);
+	CU_ASSERT_STRING_EQUAL(err,
+			       "t.conf:1: resource r0: c-min-rate (1024 KiB/s) is above c-max-rate (512 KiB/s)");
+	CU_ASSERT_EQUAL_FATAL(parse("resource r0 {\n"
+				    " disk { c-max-rate 1g; c-min-rate 3K; }\n"
+				    DEVS PAIR_A PAIR_B "}\n"), 0);
+	r0 = config_find(&cfg, "r0");
+	CU_ASSERT_EQUAL(r0->opts.resync_max_kib, 1U << 20);
+	CU_ASSERT_EQUAL(r0->opts.resync_min_kib, 3);
+	CU_ASSERT_FALSE(r0->opts.has_al_extents);
+	CU_ASSERT_FALSE(r0->opts.has_after_sb_0pri);
+	CU_ASSERT_FALSE(r0->opts.has_after_sb_1pri);
+	config_free(&cfg);
+}
+
+/* DRBD's controller knobs are accepted, each with a warning naming it. */
+static void test_ignored_controller_options(void)
+{
+	CU_ASSERT_EQUAL_FATAL(parse("resource r0 {\n"
+				    " disk {\n"
+				    "  c-plan-ahead 20;\n"
+				    "  c-fill-target 100k;\n"
+				    "  c-delay-target 10;\n"
+				    "  c-max-rate 100M;\n"
+				    " }\n"
+				    DEVS PAIR_A PAIR_B "}\n"), 0);
+	CU_ASSERT_EQUAL_FATAL(cfg.nwarnings, 3);
+	CU_ASSERT_STRING_EQUAL(cfg.warnings[0],
+			       "t.conf:3: warning: 'c-plan-ahead' is ignored: twin's resync controller only uses c-max-rate and c-min-rate");
+	CU_ASSERT_PTR_NOT_NULL(strstr(cfg.warnings[1],
+				      "t.conf:4: warning: 'c-fill-target'"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(cfg.warnings[2],
+				      "t.conf:5: warning: 'c-delay-target'"));
+	CU_ASSERT_EQUAL(cfg.res[0].opts.resync_max_kib, 100 * 1024);
+	config_free(&cfg);
+	CU_ASSERT_EQUAL(cfg.nwarnings, 0);
+}
+
+static void test_dump_new_options(void)
+{
+	const char *text =
+		"common { disk { c-min-rate 4M; al-extents 64; } }\n"
+		"resource r0 {\n"
+		" disk { c-max-rate 100M; }\n"
+		" net { after-sb-0pri discard-zero-changes;\n"
+		"       after-sb-1pri discard-secondary; }\n"
+		DEVS PAIR_A PAIR_B "}\n"
+		"resource r1 { disk { c-max-rate 1000; c-min-rate 0; }\n"
+		" device minor 1; disk /dev/vdc; meta-disk internal;\n"
+		" on alpha { address 10.0.0.1:7791; }\n"
+		" on beta { address 10.0.0.2:7791; } }\n";
+	struct twin_config again;
+	char *first, *second;
+
+	CU_ASSERT_EQUAL_FATAL(parse(text), 0);
+	first = dump_to_string(&cfg);
+	CU_ASSERT_PTR_NOT_NULL(strstr(first, "\tdisk {\n"
+				      "\t\tc-max-rate 100M;\n"
+				      "\t\tc-min-rate 4M;\n"
+				      "\t\tal-extents 64;\n\t}\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(first, "after-sb-0pri discard-zero-changes;"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(first, "after-sb-1pri discard-secondary;"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(first, "c-max-rate 1000K;"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(first, "c-min-rate 0K;"));
+	CU_ASSERT_EQUAL_FATAL(config_parse_string(first, "dump", &again,
+						  err), 0);
+	second = dump_to_string(&again);
+	strip_comments(first);
+	strip_comments(second);
+	CU_ASSERT_STRING_EQUAL(first, second);
+	free(first);
+	free(second);
+	config_free(&again);
+	config_free(&cfg);
+}
+
 /* Write NAME under DIR with TEXT. */
 static void write_file(const char *dir, const char *name, const char *text)
 {
@@ -361,8 +493,54 @@ static const struct bad_case bad_cases[] = {
 	  "t.conf:1: invalid time '1h' for 'connect-int'" },
 	{ "resource r0 { net { ping-int 99999999999999999999; } }",
 	  "t.conf:1: invalid time" },
-	{ "resource r0 { disk { resync-rate 10M; } }",
-	  "t.conf:1: 'disk { }' options are not supported" },
+	{ "resource r0 {\n disk {\n  on-io-error detach;\n }\n}",
+	  "t.conf:3: unknown keyword 'on-io-error' in disk section" },
+	{ "resource r0 { disk { c-max-rate 10X; } }",
+	  "t.conf:1: invalid rate '10X' for 'c-max-rate' (KiB/s, or a number with K, M or G" },
+	{ "resource r0 { disk { c-max-rate M; } }",
+	  "t.conf:1: invalid rate 'M' for 'c-max-rate'" },
+	{ "resource r0 { disk { c-max-rate 5G; } }",
+	  "t.conf:1: c-max-rate 5G out of range (0 to 4G)" },
+	{ "resource r0 { disk { c-min-rate 99999999999999999999; } }",
+	  "t.conf:1: invalid rate" },
+	{ "resource r0 {\n disk { c-max-rate 10M;\n resync-rate 20M; } }",
+	  "t.conf:3: 'resync-rate' given twice (resync-rate is another name for c-max-rate)" },
+	{ "resource r0 { disk { c-min-rate 1M; c-min-rate 2M; } }",
+	  "t.conf:1: 'c-min-rate' given twice" },
+	{ "resource r0 { disk { al-extents 3; } }",
+	  "t.conf:1: invalid al-extents '3' (a number from 4 to 1008)" },
+	{ "resource r0 { disk { al-extents 1237; } }",
+	  "t.conf:1: invalid al-extents '1237' (a number from 4 to 1008)" },
+	{ "resource r0 { disk { al-extents 12k; } }",
+	  "t.conf:1: invalid al-extents '12k'" },
+	{ "resource r0 { disk { c-plan-ahead; } }",
+	  "t.conf:1: missing value for 'c-plan-ahead' (found ';')" },
+	{ "resource r0 { disk { ping-int 1; } }",
+	  "t.conf:1: 'ping-int' is not allowed in disk section" },
+	{ "resource r0 { disk { disk /dev/vdb; } }",
+	  "t.conf:1: 'disk' is not allowed in disk section" },
+	{ "resource r0 { net { c-max-rate 1M; } }",
+	  "t.conf:1: 'c-max-rate' is not allowed in net section" },
+	{ "resource r0 { c-max-rate 1M; }",
+	  "t.conf:1: 'c-max-rate' is not allowed in resource r0" },
+	{ "resource r0 { on alpha { disk { c-max-rate 1M; } } }",
+	  "t.conf:1: 'disk { }' options are not allowed in 'on' section" },
+	{ "resource r0 {\n disk { c-max-rate 10M; c-min-rate 20M; }\n"
+	  DEVS PAIR_A PAIR_B "}",
+	  "t.conf:1: resource r0: c-min-rate (20480 KiB/s) is above c-max-rate (10240 KiB/s)" },
+	{ "resource r0 { net { after-sb-0pri discard-younger-primary; } }",
+	  "t.conf:1: after-sb-0pri policy 'discard-younger-primary' is not supported by twin (use disconnect, discard-zero-changes or discard-least-changes)" },
+	{ "resource r0 { net { after-sb-0pri discard-secondary; } }",
+	  "t.conf:1: after-sb-0pri policy 'discard-secondary' is not supported" },
+	{ "resource r0 { net { after-sb-1pri consensus; } }",
+	  "t.conf:1: after-sb-1pri policy 'consensus' is not supported by twin (use disconnect or discard-secondary)" },
+	{ "resource r0 { net { after-sb-2pri violently-as0p; } }",
+	  "t.conf:1: after-sb-2pri policy 'violently-as0p' is not supported by twin (use disconnect)" },
+	{ "resource r0 {\n net { after-sb-1pri disconnect;\n"
+	  " after-sb-1pri disconnect; } }",
+	  "t.conf:3: 'after-sb-1pri' given twice" },
+	{ "resource r0 { syncer { rate 10M; } }",
+	  "t.conf:1: unknown keyword 'syncer' in resource r0" },
 	{ "common { disk /dev/vdb; }",
 	  "t.conf:1: 'disk PATH' is not allowed in common section" },
 	{ "resource r0 { device /dev/foo; }",
@@ -548,6 +726,10 @@ void unit_register(void)
 		{ "quoting, comments, IPv6", test_syntax_details },
 		{ "local host selection", test_host_selection },
 		{ "dump round trip", test_dump_round_trip },
+		{ "disk { } and after-sb options",
+		  test_resync_and_split_brain_options },
+		{ "controller options warn", test_ignored_controller_options },
+		{ "dump of the new options", test_dump_new_options },
 		{ "include files", test_include },
 		{ "every error names file and line", test_errors },
 		{ "token length limit", test_long_token },

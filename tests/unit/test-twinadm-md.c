@@ -95,6 +95,133 @@ static void test_count_bits(void)
 	CU_ASSERT_EQUAL(md_count_bits(bm, 27), 13);
 }
 
+static char *oos_text(const struct md_oos *oos, bool full)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	md_oos_print(f, oos, full);
+	fclose(f);
+	return buf;
+}
+
+static void test_oos_ranges(void)
+{
+	/* blocks 0-3, 8, 15-17 (across a byte), 23 */
+	uint8_t bm[3] = { 0x0f, 0x81, 0x83 };
+	uint8_t ones[2] = { 0xff, 0xff }, zero[4] = { 0 };
+	struct md_oos oos;
+	char *text;
+	int i;
+
+	memset(&oos, 0, sizeof(oos));
+	md_oos_scan(&oos, bm, 0, 24);
+	CU_ASSERT_EQUAL(oos.count, 9);
+	CU_ASSERT_EQUAL(oos.nranges, 4);
+	text = oos_text(&oos, false);
+	CU_ASSERT_STRING_EQUAL(text,
+		"out-of-sync 9 blocks (36 KiB)\n"
+		"out-of-sync-blocks 0-3 8 15-17 23 (4 KiB blocks)\n");
+	free(text);
+
+	/* a run across two chunks is one range; bits past NBITS are not read */
+	memset(&oos, 0, sizeof(oos));
+	md_oos_scan(&oos, ones, 0, 16);
+	md_oos_scan(&oos, ones, 16, 4);
+	CU_ASSERT_EQUAL(oos.count, 20);
+	CU_ASSERT_EQUAL(oos.nranges, 1);
+	CU_ASSERT_EQUAL(oos.last[0], 19);
+
+	/* many runs: the first MD_OOS_RANGES are listed, the rest counted */
+	memset(&oos, 0, sizeof(oos));
+	for (i = 0; i < 20; i++) {
+		uint8_t one = 0x01;
+
+		md_oos_scan(&oos, &one, (uint64_t)i * 10, 8);
+		md_oos_scan(&oos, zero, (uint64_t)i * 10 + 8, 2);
+	}
+	CU_ASSERT_EQUAL(oos.count, 20);
+	CU_ASSERT_EQUAL(oos.nranges, 20);
+	text = oos_text(&oos, true);
+	CU_ASSERT_STRING_EQUAL(text,
+		"out-of-sync 20 blocks (80 KiB)\n"
+		"full-sync pending: every block counts as out of sync\n"
+		"out-of-sync-blocks 0 10 20 30 40 50 60 70 (and 12 more ranges) (4 KiB blocks)\n");
+	free(text);
+
+	/* runs that continue across chunks even after the listed ones */
+	memset(&oos, 0, sizeof(oos));
+	for (i = 0; i < 12; i++)
+		md_oos_scan(&oos, ones, (uint64_t)i * 16, 16);
+	CU_ASSERT_EQUAL(oos.nranges, 1);
+	CU_ASSERT_EQUAL(oos.last[0], 191);
+
+	memset(&oos, 0, sizeof(oos));
+	md_oos_scan(&oos, zero, 0, 32);
+	text = oos_text(&oos, false);
+	CU_ASSERT_STRING_EQUAL(text, "out-of-sync 0 blocks (0 KiB)\n");
+	free(text);
+}
+
+/* One activity log block as kmod/al.c writes it. */
+static void al_block(struct twin_md_al *b, uint64_t seq, uint64_t uuid,
+		     uint32_t count)
+{
+	uint32_t i;
+
+	memset(b, 0, sizeof(*b));
+	b->magic = htobe32(TWIN_AL_MAGIC);
+	b->seq = htobe64(seq);
+	b->device_uuid = htobe64(uuid);
+	b->extent_shift = htobe32(22);
+	b->nr_extents = htobe32(64);
+	b->count = htobe32(count);
+	for (i = 0; i < count; i++)
+		b->extents[i] = htobe32((count - i) * 7);	/* LRU order */
+	b->crc32c = htobe32(twin_al_crc32c(b, sizeof(*b)));
+}
+
+static void test_al(void)
+{
+	struct twin_md_al *ring = calloc(TWIN_AL_RING, sizeof(*ring));
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ring);
+	/* the CRC-32C check value */
+	CU_ASSERT_EQUAL(twin_al_crc32c("123456789", 9), 0xE3069283U);
+	CU_ASSERT_EQUAL(md_al_current(ring, 77), -1);	/* never written */
+	al_block(&ring[1], 9, 77, 2);
+	al_block(&ring[2], 10, 77, 3);
+	al_block(&ring[3], 11, 77, 1);
+	CU_ASSERT_EQUAL(md_al_current(ring, 77), 3);
+	/* a torn newest block does not count: the one before it does */
+	ring[3].extents[0] ^= htobe32(1);
+	CU_ASSERT_EQUAL(md_al_current(ring, 77), 2);
+	/* nor does a log of other metadata (another device_uuid) */
+	al_block(&ring[4], 50, 78, 1);
+	CU_ASSERT_EQUAL(md_al_current(ring, 77), 2);
+
+	f = open_memstream(&buf, &len);
+	md_al_print(f, &ring[2], false);
+	md_al_print(f, &ring[1], true);
+	md_al_print(f, NULL, true);
+	al_block(&ring[0], 3, 77, 0);
+	md_al_print(f, &ring[0], true);
+	fclose(f);
+	CU_ASSERT_STRING_EQUAL(buf,
+		"activity-log seq 10, 3 of 64 extents active, 4096 KiB each, in use (these extents count as out of sync after a crash)\n"
+		"al-active-extents 7 14 21\n"
+		"activity-log seq 9, 2 of 64 extents active, 4096 KiB each, clean (nothing to resync)\n"
+		"al-active-extents 7 14\n"
+		"activity-log empty (never written)\n"
+		"activity-log seq 3, 0 of 64 extents active, 4096 KiB each, clean (nothing to resync)\n");
+	free(buf);
+	free(ring);
+}
+
 static void test_create_dump_internal(void)
 {
 	struct md_target t = { .meta_disk = "internal" };
@@ -136,6 +263,12 @@ static void test_create_dump_internal(void)
 		"current-uuid 0000000000000004 (just created)\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "superblock-sector 2097144\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "out-of-sync 5 blocks (20 KiB)\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text,
+		"out-of-sync-blocks 0-3 8 (4 KiB blocks)\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text,
+		"al-extents default (set on the first attach)\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text,
+		"activity-log empty (never written)\n"));
 	free(text);
 
 	/* create-md clears the bitmap again */
@@ -225,6 +358,8 @@ void unit_register(void)
 		{ "crc32", test_crc },
 		{ "superblock encode and check", test_sb_encode_check },
 		{ "bitmap counting", test_count_bits },
+		{ "out-of-sync ranges", test_oos_ranges },
+		{ "activity log", test_al },
 		{ "create-md and dump-md, internal", test_create_dump_internal },
 		{ "create-md and dump-md, external", test_create_external },
 		{ "errors", test_errors },

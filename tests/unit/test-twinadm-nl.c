@@ -47,6 +47,8 @@ static void test_connect_request(void)
 		.ping_int_ms = 500,
 		.ping_timeo_ms = 2000,
 		.discard_my_data = true,
+		.has_after_sb_0pri = true,
+		.after_sb_0pri = TWIN_AFTER_SB_DISCARD_ZERO_CHANGES,
 	};
 	struct nl_msg *m = new_msg(req.cmd);
 	struct sockaddr_in got;
@@ -77,6 +79,10 @@ static void test_connect_request(void)
 	CU_ASSERT_PTR_NULL(tb[TWIN_ATTR_FORCE]);
 	CU_ASSERT_PTR_NULL(tb[TWIN_ATTR_MINOR]);
 	CU_ASSERT_PTR_NULL(tb[TWIN_ATTR_DISK_PATH]);
+	CU_ASSERT_EQUAL(nla_get_u32(tb[TWIN_ATTR_AFTER_SB_0PRI]),
+			TWIN_AFTER_SB_DISCARD_ZERO_CHANGES);
+	CU_ASSERT_PTR_NULL(tb[TWIN_ATTR_AFTER_SB_1PRI]);
+	CU_ASSERT_PTR_NULL(tb[TWIN_ATTR_RESYNC_MAX_KIB]);
 	nlmsg_free(m);
 }
 
@@ -91,6 +97,12 @@ static void test_attach_request(void)
 		.meta_type = TWIN_META_EXTERNAL,
 		.meta_path = "/dev/vdc",
 		.meta_index = 3,
+		.has_resync_max = true,
+		.resync_max_kib = 0,		/* "no cap" is sent too */
+		.has_resync_min = true,
+		.resync_min_kib = 4096,
+		.has_al_extents = true,
+		.al_extents = 64,
 	};
 	struct nl_msg *m = new_msg(req.cmd);
 
@@ -106,6 +118,11 @@ static void test_attach_request(void)
 			       "/dev/vdc");
 	CU_ASSERT_EQUAL(nla_get_u32(tb[TWIN_ATTR_META_INDEX]), 3);
 	CU_ASSERT_PTR_NULL(tb[TWIN_ATTR_PEER_ADDR]);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(tb[TWIN_ATTR_RESYNC_MAX_KIB]);
+	CU_ASSERT_EQUAL(nla_get_u32(tb[TWIN_ATTR_RESYNC_MAX_KIB]), 0);
+	CU_ASSERT_EQUAL(nla_get_u32(tb[TWIN_ATTR_RESYNC_MIN_KIB]), 4096);
+	CU_ASSERT_EQUAL(nla_get_u32(tb[TWIN_ATTR_AL_EXTENTS]), 64);
+	CU_ASSERT_PTR_NULL(tb[TWIN_ATTR_AFTER_SB_0PRI]);
 	nlmsg_free(m);
 }
 
@@ -123,12 +140,21 @@ static void test_describe(void)
 				 .has_minor = true, .minor = 7 };
 	twin_req_describe(&req, f);
 	req = (struct twin_req){ .cmd = TWIN_CMD_CONNECT, .res = "r2",
-				 .secret = "hidden" };
+				 .secret = "hidden",
+				 .has_after_sb_1pri = true,
+				 .after_sb_1pri =
+					TWIN_AFTER_SB_DISCARD_SECONDARY };
+	twin_req_describe(&req, f);
+	req = (struct twin_req){ .cmd = TWIN_CMD_ATTACH, .res = "r2",
+				 .has_resync_max = true,
+				 .resync_max_kib = 102400,
+				 .has_al_extents = true, .al_extents = 7 };
 	twin_req_describe(&req, f);
 	fclose(f);
 	CU_ASSERT_STRING_EQUAL(buf, "PRIMARY r0 force\n"
 				    "NEW_RESOURCE r2 minor:7\n"
-				    "CONNECT r2 shared-secret:(hidden)\n");
+				    "CONNECT r2 shared-secret:(hidden) after-sb-1pri:discard-secondary\n"
+				    "ATTACH r2 c-max-rate:102400K al-extents:7\n");
 	free(buf);
 	CU_ASSERT_STRING_EQUAL(twin_cmd_name(TWIN_CMD_VERIFY), "VERIFY");
 	CU_ASSERT_STRING_EQUAL(twin_cmd_name(200), "UNKNOWN");
@@ -161,6 +187,16 @@ static struct nl_msg *status_msg(void)
 	nla_put_u64(m, TWIN_ATTR_STAT_OUT_OF_SYNC, 8);
 	nla_put_u32(m, TWIN_ATTR_EVENT, TWIN_EVENT_SYNC_PROGRESS);
 	nla_put_string(m, TWIN_ATTR_LAST_ERROR, "authentication failed");
+	nla_put_u32(m, TWIN_ATTR_RESYNC_MAX_KIB, 102400);
+	nla_put_u32(m, TWIN_ATTR_RESYNC_MIN_KIB, 4096);
+	nla_put_u32(m, TWIN_ATTR_AL_EXTENTS, 64);
+	nla_put_u32(m, TWIN_ATTR_AL_EXTENT_KIB, 4096);
+	nla_put_u32(m, TWIN_ATTR_AFTER_SB_1PRI,
+		    TWIN_AFTER_SB_DISCARD_SECONDARY);
+	nla_put_u64(m, TWIN_ATTR_STAT_RESYNCED, 1ULL << 33);
+	nla_put_u64(m, TWIN_ATTR_VERIFY_TOTAL, 800);
+	nla_put_u64(m, TWIN_ATTR_VERIFY_REMAINING, 600);
+	nla_put_u64(m, TWIN_ATTR_VERIFY_OOS, 3);
 	return m;
 }
 
@@ -195,6 +231,22 @@ static void test_parse_status(void)
 	CU_ASSERT_EQUAL(st.event, TWIN_EVENT_SYNC_PROGRESS);
 	CU_ASSERT_STRING_EQUAL(st.last_error, "authentication failed");
 	CU_ASSERT_DOUBLE_EQUAL(status_sync_done(&st), 75.0, 0.001);
+	/* part 2 */
+	CU_ASSERT_TRUE(st.has & ST_HAS_RESYNC_RATES);
+	CU_ASSERT_EQUAL(st.resync_max_kib, 102400);
+	CU_ASSERT_EQUAL(st.resync_min_kib, 4096);
+	CU_ASSERT_TRUE(st.has & ST_HAS_AL);
+	CU_ASSERT_EQUAL(st.al_extents, 64);
+	CU_ASSERT_EQUAL(st.al_extent_kib, 4096);
+	CU_ASSERT_TRUE(st.has & ST_HAS_AFTER_SB);
+	CU_ASSERT_EQUAL(st.after_sb_0pri, TWIN_AFTER_SB_DISCONNECT);
+	CU_ASSERT_EQUAL(st.after_sb_1pri, TWIN_AFTER_SB_DISCARD_SECONDARY);
+	CU_ASSERT_TRUE(st.has & ST_HAS_RESYNCED);
+	CU_ASSERT_EQUAL(st.resynced, 1ULL << 33);
+	CU_ASSERT_EQUAL(st.verify_total, 800);
+	CU_ASSERT_EQUAL(st.verify_remaining, 600);
+	CU_ASSERT_TRUE(st.has & ST_HAS_VERIFY_OOS);
+	CU_ASSERT_EQUAL(st.verify_oos, 3);
 	nlmsg_free(m);
 }
 
@@ -286,6 +338,11 @@ static void test_error_texts(void)
 				      "CAP_NET_ADMIN"));
 	CU_ASSERT_STRING_EQUAL(twinadm_errno_text(TWIN_CMD_DETACH, EIO),
 			       strerror(EIO));
+	CU_ASSERT_STRING_EQUAL(twinadm_errno_text(TWIN_CMD_VERIFY, ENOTCONN),
+			       "not connected to the peer");
+	CU_ASSERT_PTR_NOT_NULL(strstr(twinadm_errno_text(TWIN_CMD_VERIFY,
+							 EBUSY),
+				      "resync or verify"));
 
 	/* exit codes (the messages go to stderr) */
 	CU_ASSERT_EQUAL(twinadm_kernel_error("r0", "verify", TWIN_CMD_VERIFY,

@@ -21,6 +21,7 @@ vm_run 1 "mkfs.ext4 -q /dev/twin0 && mkdir -p /mnt/t && mount /dev/twin0 /mnt/t"
 	vm_die "mkfs/mount on twin0 failed"
 
 acks=$VM_RESULTS/acks.log
+: > "$acks"	# exists before the wait below counts its lines
 vm_run -t 120 1 "$bc files /mnt/t 7 90" > "$acks" 2>/dev/null &
 runner=$!
 deadline=$((SECONDS + 90))

@@ -23,7 +23,9 @@ twin_snapshot() {
 # twin_config G PROTOCOL [SECRET]: write the configuration of r0 in guest
 # G (in /tmp: the guest's /etc comes read-only from the host). The backing
 # disk is $TWIN_DISK_<G>, default /dev/vda; the fencing policy is
-# $TWIN_FENCING (net { fencing ...; }), default unset (none).
+# $TWIN_FENCING (net { fencing ...; }), default unset (none); disk options
+# are $TWIN_DISK_OPTS (disk { ... }), e.g. "al-extents 8;", more net
+# options $TWIN_NET_OPTS (net { ... }, not together with $TWIN_FENCING).
 twin_config() {
 	local g=$1 proto=$2 secret=${3:-}
 	local net="" disk_var=TWIN_DISK_$1
@@ -31,6 +33,8 @@ twin_config() {
 
 	[ -n "$secret" ] && net="shared-secret \"$secret\";"
 	[ -n "${TWIN_FENCING:-}" ] && net="$net net { fencing $TWIN_FENCING; }"
+	[ -n "${TWIN_DISK_OPTS:-}" ] && net="$net disk { $TWIN_DISK_OPTS }"
+	[ -n "${TWIN_NET_OPTS:-}" ] && net="$net net { $TWIN_NET_OPTS }"
 	vm_run "$g" "mkdir -p /tmp/twin && cat > $TWIN_CONF << 'EOF_RES'
 resource r0 {
 	protocol $proto;
@@ -105,4 +109,26 @@ twin_pair() {
 # twin_sum G DEV [BYTES]: md5 of the first BYTES (default: the data area).
 twin_sum() {
 	vm_run "$1" "head -c $3 $2 | md5sum | cut -d' ' -f1"
+}
+
+# twin_rejoin G [PROTOCOL]: after guest G was powered off and booted again,
+# load the module and bring r0 up on the metadata it already has.
+twin_rejoin() {
+	twin_config "$1" "${2:-C}"
+	vm_run "$1" "insmod $TWIN_KO" || vm_die "guest $1: insmod failed"
+	twin_adm "$1" up r0 || vm_die "guest $1: up failed"
+}
+
+# twin_blocks_differ BYTES: how many 4 KiB blocks of the first BYTES differ
+# between the two guests' "data" disks, compared on the host image files.
+twin_blocks_differ() {
+	python3 - "$(vm_disk_path 1 data)" "$(vm_disk_path 2 data)" "$1" << 'EOF_PY'
+import sys
+a, b, size = open(sys.argv[1], 'rb'), open(sys.argv[2], 'rb'), int(sys.argv[3])
+n = 0
+for off in range(0, size, 4096):
+    if a.read(4096) != b.read(4096):
+        n += 1
+print(n)
+EOF_PY
 }

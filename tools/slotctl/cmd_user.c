@@ -52,19 +52,60 @@ static int slotctl_read_password(const struct slotctl_cmd *cmd, char *pw,
 	return SLOTCTL_OK;
 }
 
+/* --scrypt-cost LOG2N: 0 when invalid (the default cost is never 0). */
+static unsigned int slotctl_scrypt_cost(const char *arg)
+{
+	char *end;
+	unsigned long v = strtoul(arg, &end, 10);
+
+	if (*arg < '0' || *arg > '9' || *end ||
+	    v < SLOT_PW_SCRYPT_LOG2N_MIN || v > SLOT_PW_SCRYPT_LOG2N_MAX)
+		return 0;
+	return (unsigned int)v;
+}
+
+/* Open the slot and apply the scrypt cost (0: the default). */
+static struct store *slotctl_open_cost(const struct slotctl_cmd *cmd,
+				       const char *dir, unsigned int cost)
+{
+	struct store *st = slotctl_open(cmd, dir);
+
+	if (st && cost && store_set_pw_cost(st, cost) != STORE_OK) {
+		slotctl_store_err(cmd, st, STORE_EINVAL);
+		store_close(st);
+		return NULL;
+	}
+	return st;
+}
+
+static int slotctl_bad_cost(const struct slotctl_cmd *cmd, const char *arg)
+{
+	return slotctl_usage(cmd, "bad scrypt cost '%s' (log2 of N, %d to "
+			     "%d; default %d)", arg, SLOT_PW_SCRYPT_LOG2N_MIN,
+			     SLOT_PW_SCRYPT_LOG2N_MAX, SLOT_PW_SCRYPT_LOG2N);
+}
+
 int slotctl_cmd_adduser(const struct slotctl_cmd *cmd, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "quota", required_argument, NULL, 'q' },
+		{ "scrypt-cost", required_argument, NULL, 'c' },
 		{ 0 },
 	};
 	uint64_t quota = STORE_QUOTA_NONE;
 	char pw[SLOTCTL_PW_MAX];
+	unsigned int cost = 0;
 	struct store *st;
 	int c, rc;
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'c') {
+			cost = slotctl_scrypt_cost(optarg);
+			if (!cost)
+				return slotctl_bad_cost(cmd, optarg);
+			continue;
+		}
 		if (c != 'q')
 			return slotctl_usage(cmd, "unknown option");
 		if (slotctl_parse_bytes(optarg, &quota) < 0)
@@ -78,7 +119,7 @@ int slotctl_cmd_adduser(const struct slotctl_cmd *cmd, int argc, char **argv)
 		return slotctl_err(cmd, "invalid user name '%s': use 1 to %d "
 				   "of a-z 0-9 . _ @ -, not starting with . "
 				   "or -", argv[optind + 1], STORE_USER_MAX);
-	st = slotctl_open(cmd, argv[optind]);
+	st = slotctl_open_cost(cmd, argv[optind], cost);
 	if (!st)
 		return SLOTCTL_FAIL;
 	rc = slotctl_read_password(cmd, pw, sizeof(pw));
@@ -111,17 +152,32 @@ int slotctl_cmd_deluser(const struct slotctl_cmd *cmd, int argc, char **argv)
 
 int slotctl_cmd_passwd(const struct slotctl_cmd *cmd, int argc, char **argv)
 {
+	static const struct option opts[] = {
+		{ "scrypt-cost", required_argument, NULL, 'c' },
+		{ 0 },
+	};
 	char pw[SLOTCTL_PW_MAX];
+	unsigned int cost = 0;
 	struct store *st;
-	int rc;
+	const char *user;
+	int c, rc;
 
-	if (argc != 3)
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c != 'c')
+			return slotctl_usage(cmd, "unknown option");
+		cost = slotctl_scrypt_cost(optarg);
+		if (!cost)
+			return slotctl_bad_cost(cmd, optarg);
+	}
+	if (argc - optind != 2)
 		return slotctl_usage(cmd, "expected a directory and a user");
-	st = slotctl_open(cmd, argv[1]);
+	user = argv[optind + 1];
+	st = slotctl_open_cost(cmd, argv[optind], cost);
 	if (!st)
 		return SLOTCTL_FAIL;
 	/* check the user first: no password typed in vain */
-	rc = store_user_exists(st, argv[2]);
+	rc = store_user_exists(st, user);
 	if (rc) {
 		rc = slotctl_store_err(cmd, st, rc);
 		store_close(st);
@@ -129,7 +185,7 @@ int slotctl_cmd_passwd(const struct slotctl_cmd *cmd, int argc, char **argv)
 	}
 	rc = slotctl_read_password(cmd, pw, sizeof(pw));
 	if (rc == SLOTCTL_OK) {
-		rc = store_user_passwd(st, argv[2], pw);
+		rc = store_user_passwd(st, user, pw);
 		if (rc)
 			rc = slotctl_store_err(cmd, st, rc);
 	}

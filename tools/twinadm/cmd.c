@@ -57,6 +57,7 @@ static int cmd_simple(struct twinadm *t, const struct twinadm_target *tg,
 static void cmd_req_attach(struct twin_req *req,
 			   const struct twinadm_target *tg)
 {
+	const struct cfg_options *o = &tg->res->opts;
 	const struct cfg_host *h = tg->local;
 
 	cmd_req(req, TWIN_CMD_ATTACH, tg);
@@ -69,6 +70,12 @@ static void cmd_req_attach(struct twin_req *req,
 		req->meta_path = h->meta_disk;
 		req->meta_index = h->meta_index;
 	}
+	req->has_resync_max = o->has_resync_max;
+	req->resync_max_kib = o->resync_max_kib;
+	req->has_resync_min = o->has_resync_min;
+	req->resync_min_kib = o->resync_min_kib;
+	req->has_al_extents = o->has_al_extents;
+	req->al_extents = o->al_extents;
 }
 
 static void cmd_req_connect(struct twinadm *t, struct twin_req *req,
@@ -88,6 +95,10 @@ static void cmd_req_connect(struct twinadm *t, struct twin_req *req,
 	req->connect_int_ms = o->connect_int_ms;
 	req->has_fencing = o->has_fencing;
 	req->fencing = o->fencing;
+	req->has_after_sb_0pri = o->has_after_sb_0pri;
+	req->after_sb_0pri = o->after_sb_0pri;
+	req->has_after_sb_1pri = o->has_after_sb_1pri;
+	req->after_sb_1pri = o->after_sb_1pri;
 	req->discard_my_data = t->discard_my_data;
 }
 
@@ -296,7 +307,33 @@ static bool cmd_net_differs(const struct twin_status *st,
 	    st->connect_int_ms != cmd_ms(o->connect_int_ms,
 					 TWIN_DEF_CONNECT_INT_MS))
 		return true;
+	if ((st->has & ST_HAS_AFTER_SB) &&
+	    (st->after_sb_0pri != o->after_sb_0pri ||
+	     st->after_sb_1pri != o->after_sb_1pri))
+		return true;
 	return false;
+}
+
+/*
+ * disk { } options travel with ATTACH. Re-attaching a disk in use only to
+ * change a rate would cost more than it gains, so adjust says what to do.
+ */
+static void cmd_disk_opts_note(const struct twin_status *st,
+			       const struct twinadm_target *tg)
+{
+	const struct cfg_options *o = &tg->res->opts;
+	bool differ = false;
+
+	if ((st->has & ST_HAS_RESYNC_RATES) &&
+	    ((o->has_resync_max && st->resync_max_kib != o->resync_max_kib) ||
+	     (o->has_resync_min && st->resync_min_kib != o->resync_min_kib)))
+		differ = true;
+	if ((st->has & ST_HAS_AL) && o->has_al_extents &&
+	    st->al_extents != o->al_extents)
+		differ = true;
+	if (differ)
+		twinadm_err("%s: adjust: disk { } options differ from the module's; they apply at the next attach ('twinadm detach %s' and 'twinadm attach %s')",
+			    tg->res->name, tg->res->name, tg->res->name);
 }
 
 static int cmd_adjust_disk(struct twinadm *t, const struct twinadm_target *tg,
@@ -359,6 +396,8 @@ int cmd_adjust(struct twinadm *t, const struct twinadm_target *tg)
 	ret = cmd_adjust_disk(t, tg, &st);
 	if (!ret)
 		ret = cmd_adjust_net(t, tg, &st);
+	if (!ret && st.disk != TWIN_DISK_DISKLESS)
+		cmd_disk_opts_note(&st, tg);
 	return ret;
 }
 

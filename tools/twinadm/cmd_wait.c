@@ -9,6 +9,7 @@
  * second, so a change the module did not announce is seen too.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <string.h>
 #include <time.h>
 
@@ -27,14 +28,6 @@ struct wait {
 static bool wait_connected(const struct twin_status *st)
 {
 	return status_connected(st);
-}
-
-/* Connected, no resync running, both sides UpToDate. */
-static bool wait_synced(const struct twin_status *st)
-{
-	return status_connected(st) && st->conn == TWIN_CONN_CONNECTED &&
-	       st->disk == TWIN_DISK_UPTODATE &&
-	       st->peer_disk == TWIN_DISK_UPTODATE;
 }
 
 static int wait_event(const struct twin_status *st, void *arg)
@@ -107,10 +100,14 @@ static int wait_for(struct twinadm *t, const struct twinadm_target *tg,
 		}
 		return EX_OK;
 	}
-	twinadm_err("%s: %s: timed out after %d s (connection:%s disk:%s peer-disk:%s)",
+	twinadm_err("%s: %s: timed out after %d s (connection:%s disk:%s peer-disk:%s out-of-sync:%" PRIu64 "KiB%s)",
 		    w.res, verb, t->timeout_s, status_conn_name(w.last.conn),
 		    status_disk_name(w.last.disk),
-		    status_disk_name(w.last.peer_disk));
+		    status_disk_name(w.last.peer_disk),
+		    w.last.out_of_sync / 2,
+		    w.last.out_of_sync && w.last.conn == TWIN_CONN_CONNECTED ?
+		    "; blocks found by verify resync on the next connect" :
+		    "");
 	return EX_TIMEOUT;
 }
 
@@ -121,5 +118,5 @@ int cmd_wait_connect(struct twinadm *t, const struct twinadm_target *tg)
 
 int cmd_wait_sync(struct twinadm *t, const struct twinadm_target *tg)
 {
-	return wait_for(t, tg, "wait-sync", wait_synced);
+	return wait_for(t, tg, "wait-sync", status_in_sync);
 }

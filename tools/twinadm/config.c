@@ -39,6 +39,7 @@ enum {
 	IN_RES		= 1 << 1,
 	IN_NET		= 1 << 2,
 	IN_ON		= 1 << 3,
+	IN_DISK		= 1 << 4,	/* disk { } options */
 };
 
 /* Device, disk and meta-disk as given at one level (resource or host). */
@@ -110,6 +111,30 @@ static int cfg_error(struct cfg_parser *ps, int line, const char *fmt, ...)
 	va_end(ap);
 	ps->failed = true;
 	return -1;
+}
+
+/* Remember a "FILE:LINE: warning: ..." for an option that has no effect. */
+static void cfg_warn(struct cfg_parser *ps, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void cfg_warn(struct cfg_parser *ps, int line, const char *fmt, ...)
+{
+	struct twin_config *cfg = ps->cfg;
+	char msg[CFG_ERR_MAX];
+	va_list ap;
+	int n;
+
+	if (cfg->nwarnings == CFG_WARNINGS_MAX)
+		return;		/* the first ones say it all */
+	n = snprintf(msg, sizeof(msg), "%s:%d: warning: ", ps->file, line);
+	if (n < 0 || n >= CFG_ERR_MAX / 2)
+		n = 0;
+	va_start(ap, fmt);
+	vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
+	va_end(ap);
+	cfg->warnings[cfg->nwarnings] = strdup(msg);
+	if (cfg->warnings[cfg->nwarnings])
+		cfg->nwarnings++;
 }
 
 /* ---------------------------------------------------------------- lexer */
@@ -415,8 +440,168 @@ static int cfg_kw_fencing(struct cfg_parser *ps, struct cfg_scope *sc,
 	return cfg_semi(ps, kw);
 }
 
-/* "/dev/twinN" -> N; -1 if PATH has another form. */
-static long cfg_minor_of(const char *path)
+/*
+ * Resync rates as DRBD writes them: a plain number is KiB/s, a K, M or G
+ * suffix (either case) multiplies by 1, 1024 or 1024 * 1024.
+ */
+static int cfg_rate(struct cfg_parser *ps, const char *kw, bool *has,
+		    uint32_t *out)
+{
+	const char *rest;
+	uint64_t v, mult = 1;
+
+	if (*has)
+		return cfg_error(ps, ps->tok_line, "'%s' given twice%s", kw,
+				 strcmp(kw, "c-min-rate") ?
+				 " (resync-rate is another name for c-max-rate)" :
+				 "");
+	if (cfg_value(ps, kw))
+		return -1;
+	if (!cfg_parse_u64(ps->text, &v, &rest))
+		goto bad;
+	if (!strcmp(rest, "K") || !strcmp(rest, "k"))
+		mult = 1;
+	else if (!strcmp(rest, "M") || !strcmp(rest, "m"))
+		mult = 1024;
+	else if (!strcmp(rest, "G") || !strcmp(rest, "g"))
+		mult = 1024 * 1024;
+	else if (*rest)
+		goto bad;
+	if (v > CFG_RATE_MAX_KIB || v * mult > CFG_RATE_MAX_KIB)
+		return cfg_error(ps, ps->tok_line,
+				 "%s %s out of range (0 to 4G)", kw, ps->text);
+	*out = (uint32_t)(v * mult);
+	*has = true;
+	return cfg_semi(ps, kw);
+bad:
+	return cfg_error(ps, ps->tok_line,
+			 "invalid rate '%s' for '%s' (KiB/s, or a number with K, M or G, e.g. 100M)",
+			 ps->text, kw);
+}
+
+/* c-max-rate and its older name resync-rate; 0 means no cap. */
+static int cfg_kw_max_rate(struct cfg_parser *ps, struct cfg_scope *sc,
+			   const char *kw)
+{
+	return cfg_rate(ps, kw, &sc->opts->has_resync_max,
+			&sc->opts->resync_max_kib);
+}
+
+static int cfg_kw_min_rate(struct cfg_parser *ps, struct cfg_scope *sc,
+			   const char *kw)
+{
+	return cfg_rate(ps, kw, &sc->opts->has_resync_min,
+			&sc->opts->resync_min_kib);
+}
+
+static int cfg_kw_al_extents(struct cfg_parser *ps, struct cfg_scope *sc,
+			     const char *kw)
+{
+	const char *rest;
+	uint64_t v;
+
+	if (sc->opts->has_al_extents)
+		return cfg_error(ps, ps->tok_line, "'%s' given twice", kw);
+	if (cfg_value(ps, kw))
+		return -1;
+	/* the module keeps the whole log in one 4 KiB block */
+	if (!cfg_parse_u64(ps->text, &v, &rest) || *rest ||
+	    v < TWIN_AL_MIN_EXTENTS || v > TWIN_AL_MAX_EXTENTS)
+		return cfg_error(ps, ps->tok_line,
+				 "invalid al-extents '%s' (a number from %d to %d)",
+				 ps->text, TWIN_AL_MIN_EXTENTS,
+				 TWIN_AL_MAX_EXTENTS);
+	sc->opts->al_extents = (uint32_t)v;
+	sc->opts->has_al_extents = true;
+	return cfg_semi(ps, kw);
+}
+
+/*
+ * DRBD's dynamic resync controller knobs. Twin's controller only knows a
+ * cap and a floor, so these are read (old configs keep working) and the
+ * operator is told they do nothing.
+ */
+static int cfg_kw_ignored(struct cfg_parser *ps, struct cfg_scope *sc,
+			  const char *kw)
+{
+	int line = ps->tok_line;
+
+	(void)sc;
+	if (cfg_value(ps, kw))
+		return -1;
+	cfg_warn(ps, line,
+		 "'%s' is ignored: twin's resync controller only uses c-max-rate and c-min-rate",
+		 kw);
+	return cfg_semi(ps, kw);
+}
+
+static const char *const cfg_after_sb_names[] = TWIN_AFTER_SB_NAMES;
+
+/* after-sb-0pri, -1pri, -2pri: the policies twin implements for each. */
+static int cfg_after_sb(struct cfg_parser *ps, const char *kw,
+			const uint32_t *allowed, size_t n, const char *hint,
+			bool *has, uint32_t *out)
+{
+	size_t i;
+
+	if (*has)
+		return cfg_error(ps, ps->tok_line, "'%s' given twice", kw);
+	if (cfg_value(ps, kw))
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (!strcmp(ps->text, cfg_after_sb_names[allowed[i]])) {
+			*out = allowed[i];
+			*has = true;
+			return cfg_semi(ps, kw);
+		}
+	}
+	return cfg_error(ps, ps->tok_line,
+			 "%s policy '%s' is not supported by twin (use %s)",
+			 kw, ps->text, hint);
+}
+
+static int cfg_kw_after_sb_0pri(struct cfg_parser *ps, struct cfg_scope *sc,
+				const char *kw)
+{
+	static const uint32_t ok[] = {
+		TWIN_AFTER_SB_DISCONNECT,
+		TWIN_AFTER_SB_DISCARD_ZERO_CHANGES,
+		TWIN_AFTER_SB_DISCARD_LEAST_CHANGES,
+	};
+
+	return cfg_after_sb(ps, kw, ok, sizeof(ok) / sizeof(ok[0]),
+			    "disconnect, discard-zero-changes or discard-least-changes",
+			    &sc->opts->has_after_sb_0pri,
+			    &sc->opts->after_sb_0pri);
+}
+
+static int cfg_kw_after_sb_1pri(struct cfg_parser *ps, struct cfg_scope *sc,
+				const char *kw)
+{
+	static const uint32_t ok[] = {
+		TWIN_AFTER_SB_DISCONNECT,
+		TWIN_AFTER_SB_DISCARD_SECONDARY,
+	};
+
+	return cfg_after_sb(ps, kw, ok, sizeof(ok) / sizeof(ok[0]),
+			    "disconnect or discard-secondary",
+			    &sc->opts->has_after_sb_1pri,
+			    &sc->opts->after_sb_1pri);
+}
+
+/* Two Primaries are never resolved automatically: only "disconnect". */
+static int cfg_kw_after_sb_2pri(struct cfg_parser *ps, struct cfg_scope *sc,
+				const char *kw)
+{
+	static const uint32_t ok[] = { TWIN_AFTER_SB_DISCONNECT };
+	uint32_t policy;
+	bool seen = false;
+
+	(void)sc;
+	return cfg_after_sb(ps, kw, ok, 1, "disconnect", &seen, &policy);
+}
+
+long config_minor_of(const char *path)
 {
 	const char *rest;
 	uint64_t v;
@@ -444,7 +629,7 @@ static int cfg_kw_device(struct cfg_parser *ps, struct cfg_scope *sc,
 	if (strcmp(ps->text, "minor")) {
 		if (cfg_path_from_text(ps, kw, d->device))
 			return -1;
-		minor = cfg_minor_of(d->device);
+		minor = config_minor_of(d->device);
 		if (cfg_next(ps))
 			return -1;
 		if (ps->tok == TOK_SEMI) {
@@ -471,7 +656,7 @@ static int cfg_kw_device(struct cfg_parser *ps, struct cfg_scope *sc,
 	if (!d->device[0])
 		snprintf(d->device, sizeof(d->device), "/dev/twin%u",
 			 d->minor);
-	minor = cfg_minor_of(d->device);
+	minor = config_minor_of(d->device);
 	if (minor >= 0 && (unsigned long)minor != d->minor)
 		return cfg_error(ps, ps->tok_line,
 				 "device %s does not match minor %u",
@@ -495,17 +680,24 @@ static int cfg_kw_net(struct cfg_parser *ps, struct cfg_scope *sc,
 	return cfg_parse_block(ps, &net, line);
 }
 
-/* disk PATH; (a disk { } options section has no options in twin yet) */
+/* disk { options }  in common or a resource; disk PATH;  elsewhere */
 static int cfg_kw_disk(struct cfg_parser *ps, struct cfg_scope *sc,
 		       const char *kw)
 {
+	struct cfg_scope opts = *sc;
 	int line = ps->tok_line;
 
 	if (cfg_next(ps))
 		return -1;
-	if (ps->tok == TOK_LBRACE)
-		return cfg_error(ps, line,
-				 "'disk { }' options are not supported by twin (only 'disk PATH;')");
+	if (ps->tok == TOK_LBRACE) {
+		if (!sc->opts)
+			return cfg_error(ps, line,
+					 "'disk { }' options are not allowed in %s (put them in the resource or common section)",
+					 sc->what);
+		opts.where = IN_DISK;
+		opts.what = "disk section";
+		return cfg_parse_block(ps, &opts, line);
+	}
 	if (!(sc->where & (IN_RES | IN_ON)))
 		return cfg_error(ps, line, "'disk PATH' is not allowed in %s",
 				 sc->what);
@@ -697,7 +889,17 @@ static const struct cfg_keyword cfg_keywords[] = {
 	{ "ping-int",		IN_NET,			cfg_kw_ping_int },
 	{ "ping-timeout",	IN_NET,			cfg_kw_ping_timeout },
 	{ "connect-int",	IN_NET,			cfg_kw_connect_int },
-	{ "fencing",		IN_NET,			cfg_kw_fencing },
+	{ "fencing",		IN_NET | IN_DISK,	cfg_kw_fencing },
+	{ "after-sb-0pri",	IN_NET,			cfg_kw_after_sb_0pri },
+	{ "after-sb-1pri",	IN_NET,			cfg_kw_after_sb_1pri },
+	{ "after-sb-2pri",	IN_NET,			cfg_kw_after_sb_2pri },
+	{ "c-max-rate",		IN_DISK,		cfg_kw_max_rate },
+	{ "resync-rate",	IN_DISK,		cfg_kw_max_rate },
+	{ "c-min-rate",		IN_DISK,		cfg_kw_min_rate },
+	{ "al-extents",		IN_DISK,		cfg_kw_al_extents },
+	{ "c-plan-ahead",	IN_DISK,		cfg_kw_ignored },
+	{ "c-fill-target",	IN_DISK,		cfg_kw_ignored },
+	{ "c-delay-target",	IN_DISK,		cfg_kw_ignored },
 	{ "disk",		OPT_ANY | IN_ON,	cfg_kw_disk },
 	{ "device",		IN_RES | IN_ON,		cfg_kw_device },
 	{ "meta-disk",		IN_RES | IN_ON,		cfg_kw_meta_disk },
@@ -990,10 +1192,20 @@ static void cfg_merge_opts(struct cfg_options *o, const struct cfg_options *c)
 	MERGE(ping_timeout_ms);
 	MERGE(connect_int_ms);
 #undef MERGE
-	if (!o->has_fencing && c->has_fencing) {
-		o->has_fencing = true;
-		o->fencing = c->fencing;
-	}
+	/* options whose 0 is a value: a flag says whether they were given */
+#define MERGE_HAS(has, f) do {				\
+		if (!o->has && c->has) {		\
+			o->has = true;			\
+			o->f = c->f;			\
+		}					\
+	} while (0)
+	MERGE_HAS(has_fencing, fencing);
+	MERGE_HAS(has_resync_max, resync_max_kib);
+	MERGE_HAS(has_resync_min, resync_min_kib);
+	MERGE_HAS(has_al_extents, al_extents);
+	MERGE_HAS(has_after_sb_0pri, after_sb_0pri);
+	MERGE_HAS(has_after_sb_1pri, after_sb_1pri);
+#undef MERGE_HAS
 }
 
 static int cfg_finish_host(struct cfg_parser *ps, struct cfg_draft *d, int i)
@@ -1061,6 +1273,21 @@ static int cfg_check_clash(struct cfg_parser *ps, const struct cfg_resource *a,
 	return 0;
 }
 
+/* A floor above the cap cannot be kept; say so rather than guess. */
+static int cfg_check_rates(struct cfg_parser *ps,
+			   const struct cfg_resource *r)
+{
+	const struct cfg_options *o = &r->opts;
+
+	if (!o->has_resync_max || !o->has_resync_min || !o->resync_max_kib ||
+	    o->resync_min_kib <= o->resync_max_kib)
+		return 0;
+	ps->file = r->file;
+	return cfg_error(ps, r->line,
+			 "resource %s: c-min-rate (%u KiB/s) is above c-max-rate (%u KiB/s)",
+			 r->name, o->resync_min_kib, o->resync_max_kib);
+}
+
 static int cfg_finish(struct cfg_parser *ps)
 {
 	struct twin_config *cfg = ps->cfg;
@@ -1090,6 +1317,8 @@ static int cfg_finish(struct cfg_parser *ps)
 					 d->res.hosts[1].name);
 		}
 		cfg_merge_opts(&d->res.opts, &ps->common);
+		if (cfg_check_rates(ps, &d->res))
+			return -1;
 		cfg->res[i] = d->res;
 		for (j = 0; j < i; j++)
 			if (cfg_check_clash(ps, &cfg->res[j], &cfg->res[i]))
@@ -1167,6 +1396,8 @@ void config_free(struct twin_config *cfg)
 	for (i = 0; i < cfg->nfiles; i++)
 		free(cfg->files[i]);
 	free(cfg->files);
+	for (i = 0; i < cfg->nwarnings; i++)
+		free(cfg->warnings[i]);
 	free(cfg->res);
 	memset(cfg, 0, sizeof(*cfg));
 }
@@ -1211,96 +1442,4 @@ const struct cfg_host *config_peer(const struct cfg_resource *res,
 	int i = cfg_host_index(res, host);
 
 	return i < 0 ? NULL : &res->hosts[!i];
-}
-
-/* ----------------------------------------------------------------- dump */
-
-/* A time in the keyword's DRBD unit when exact, else in ms. */
-static void cfg_dump_time(FILE *out, const char *kw, uint32_t ms,
-			  uint32_t unit_ms)
-{
-	if (!ms)
-		return;
-	if (ms % unit_ms == 0)
-		fprintf(out, "\t\t%s %u;\n", kw, ms / unit_ms);
-	else
-		fprintf(out, "\t\t%s %ums;\n", kw, ms);
-}
-
-static void cfg_dump_string(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(out, "\\%c", *s);
-		else if (*s == '\n')
-			fputs("\\n", out);
-		else if (*s == '\t')
-			fputs("\\t", out);
-		else
-			fputc(*s, out);
-	}
-	fputc('"', out);
-}
-
-static void cfg_dump_opts(FILE *out, const struct cfg_options *o)
-{
-	fprintf(out, "\tprotocol %c;\n", o->protocol);
-	if (o->has_secret) {
-		fputs("\tshared-secret ", out);
-		cfg_dump_string(out, o->shared_secret);
-		fputs(";\n", out);
-	}
-	if (!o->ping_int_ms && !o->ping_timeout_ms && !o->connect_int_ms &&
-	    !o->has_fencing)
-		return;
-	fputs("\tnet {\n", out);
-	cfg_dump_time(out, "ping-int", o->ping_int_ms, 1000);
-	cfg_dump_time(out, "ping-timeout", o->ping_timeout_ms, 100);
-	cfg_dump_time(out, "connect-int", o->connect_int_ms, 1000);
-	if (o->has_fencing)
-		fprintf(out, "\t\tfencing %s;\n",
-			o->fencing == TWIN_FENCING_RESOURCE_ONLY ?
-			"resource-only" : "none");
-	fputs("\t}\n", out);
-}
-
-static void cfg_dump_host(FILE *out, const struct cfg_host *h)
-{
-	long minor = cfg_minor_of(h->device);
-
-	fprintf(out, "\ton %s {\n", h->name);
-	if (minor >= 0 && (unsigned long)minor == h->minor)
-		fprintf(out, "\t\tdevice %s;\n", h->device);
-	else
-		fprintf(out, "\t\tdevice %s minor %u;\n", h->device, h->minor);
-	fprintf(out, "\t\tdisk %s;\n", h->disk);
-	if (h->meta_index)
-		fprintf(out, "\t\tmeta-disk %s[%u];\n", h->meta_disk,
-			h->meta_index);
-	else if (h->meta_disk[0])
-		fprintf(out, "\t\tmeta-disk %s;\n", h->meta_disk);
-	fprintf(out, "\t\taddress %s%s;\n",
-		h->addr.ss_family == AF_INET6 ? "ipv6 " : "", h->address);
-	fputs("\t}\n", out);
-}
-
-void config_dump(const struct twin_config *cfg, const char *only_res,
-		 FILE *out)
-{
-	const struct cfg_resource *r;
-	int i;
-
-	for (i = 0; i < cfg->nres; i++) {
-		r = &cfg->res[i];
-		if (only_res && strcmp(only_res, r->name))
-			continue;
-		fprintf(out, "# resource %s on %s:%d\n", r->name, r->file,
-			r->line);
-		fprintf(out, "resource %s {\n", r->name);
-		cfg_dump_opts(out, &r->opts);
-		cfg_dump_host(out, &r->hosts[0]);
-		cfg_dump_host(out, &r->hosts[1]);
-		fputs("}\n\n", out);
-	}
 }

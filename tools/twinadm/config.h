@@ -5,7 +5,12 @@
  * The syntax follows drbd.conf so that DRBD operators feel at home:
  *
  *	include "*.res";
- *	common { protocol C; net { ping-int 1; ping-timeout 10; } }
+ *	common {
+ *		protocol C;
+ *		net { ping-int 1; ping-timeout 10;
+ *		      after-sb-0pri discard-zero-changes; }
+ *		disk { c-max-rate 100M; c-min-rate 4M; al-extents 64; }
+ *	}
  *	resource r0 {
  *		device /dev/twin0; disk /dev/vdb; meta-disk internal;
  *		shared-secret "s3cret";
@@ -26,6 +31,7 @@
 #include <stdio.h>
 #include <sys/socket.h>
 
+#include "twin_ondisk.h"
 #include "uapi/twin.h"
 
 #define CFG_DEFAULT_FILE	"/etc/twin/twin.conf"
@@ -41,6 +47,8 @@
 #define CFG_RESOURCES_MAX	256
 #define CFG_ERR_MAX		512
 #define CFG_MINOR_MAX		TWIN_MINOR_MAX
+#define CFG_RATE_MAX_KIB	(4U << 20)	/* 4 GiB/s, as DRBD */
+#define CFG_WARNINGS_MAX	32
 
 /*
  * Options that may be given in common { } and overridden per resource.
@@ -57,6 +65,17 @@ struct cfg_options {
 	uint32_t connect_int_ms;	/* net { connect-int } */
 	bool has_fencing;
 	uint32_t fencing;		/* net { fencing }, enum twin_fencing */
+
+	/* disk { }: sent with ATTACH */
+	bool has_resync_max, has_resync_min, has_al_extents;
+	uint32_t resync_max_kib;	/* c-max-rate, resync-rate; 0: no cap */
+	uint32_t resync_min_kib;	/* c-min-rate */
+	uint32_t al_extents;		/* al-extents */
+
+	/* net { after-sb-*pri }: sent with CONNECT, enum twin_after_sb */
+	bool has_after_sb_0pri, has_after_sb_1pri;
+	uint32_t after_sb_0pri;
+	uint32_t after_sb_1pri;
 };
 
 /* One "on HOST { }" section, with resource-level values merged in. */
@@ -87,6 +106,9 @@ struct twin_config {
 	int nres;
 	char **files;			/* every file read, owns the names */
 	int nfiles;
+	/* "FILE:LINE: ..." for accepted options that have no effect */
+	char *warnings[CFG_WARNINGS_MAX];
+	int nwarnings;
 };
 
 /*
@@ -113,6 +135,9 @@ const struct cfg_host *config_local(const struct cfg_resource *res,
 				    const char *host);
 const struct cfg_host *config_peer(const struct cfg_resource *res,
 				   const char *host);
+
+/* "/dev/twinN" -> N; -1 if PATH has another form. */
+long config_minor_of(const char *path);
 
 /* Print CFG in the syntax config_load() accepts (drbdadm dump). */
 void config_dump(const struct twin_config *cfg, const char *only_res,

@@ -62,6 +62,14 @@ const char *twinadm_errno_text(uint8_t cmd, int err)
 		if (err == EINVAL)
 			return "invalid addresses or timeouts";
 		break;
+	case TWIN_CMD_VERIFY:
+		if (err == EBUSY)
+			return "a resync or verify is running";
+		if (err == ENOTCONN)
+			return "not connected to the peer";
+		if (err == ENODATA)
+			return "the local or the peer's data is not UpToDate";
+		break;
 	case TWIN_CMD_PRIMARY:
 		if (err == EBUSY)
 			return "peer is Primary (or --force while the peer is UpToDate)";

@@ -44,6 +44,13 @@ static const char help_config[] =
 "            ping-timeout 20;     # peer dead after 2 s (plain: 1/10 s)\n"
 "            connect-int 1;       # retry connecting every second (s)\n"
 "            fencing resource-only; # hold writes when the peer is lost\n"
+"            after-sb-0pri discard-zero-changes; # split brain, 2 Secondaries\n"
+"            after-sb-1pri discard-secondary;    # split brain, 1 Primary\n"
+"        }\n"
+"        disk {\n"
+"            c-max-rate 100M;     # resync cap (KiB/s, K/M/G; 0: none)\n"
+"            c-min-rate 4M;       # resync floor while the app writes\n"
+"            al-extents 128;      # activity log: 4 MiB extents kept hot\n"
 "        }\n"
 "    }\n"
 "    resource r0 {\n"
@@ -59,6 +66,8 @@ static const char help_config[] =
 "  may be given per host. IPv6: 'address ipv6 [fd00::1]:7790;'. Times take\n"
 "  'ms' or 's' suffixes (50 ms to 60 s); unset net options use the module's\n"
 "  defaults (ping every 500 ms, dead after 2 s, reconnect every 500 ms).\n"
+"  resync-rate is another name for c-max-rate; c-plan-ahead, c-fill-target\n"
+"  and c-delay-target are accepted with a warning and have no effect.\n"
 "  Errors name the file and line: 'twin.conf:7: unknown keyword ...'.\n";
 
 static const char help_exit[] =
@@ -78,6 +87,8 @@ static const char help_examples[] =
 "  First promotion (one):   twinadm primary --force r0\n"
 "  Watch the initial sync:  twinadm status r0\n"
 "  Fail back after repair:  twinadm wait-sync r0 && twinadm primary r0\n"
+"  Split brain, victim:     twinadm disconnect r0 && twinadm secondary r0\n"
+"                           twinadm connect --discard-my-data r0\n"
 "  Switch over:             twinadm secondary r0   (on the old primary)\n"
 "                           twinadm primary r0     (on the new one)\n"
 "  Apply config changes:    twinadm --dry-run adjust all; twinadm adjust all\n"
@@ -128,10 +139,13 @@ void help_full(FILE *out)
 	      "  r0 role:Primary\n"
 	      "    disk:UpToDate\n"
 	      "    beta role:Secondary\n"
-	      "      replication:SyncSource peer-disk:Inconsistent done:42.10 speed:51.2MiB/s eta:0:01:12\n"
+	      "      replication:SyncSource peer-disk:Inconsistent done:45.20\n"
+	      "      speed: 38.1 MiB/s, eta 0:12, 1.2 GiB resynced\n"
 	      "  When the peer is not connected its line shows connection:STATE (and\n"
 	      "  last-error when the module reported one); 'replication' is shown\n"
-	      "  while a resync or verify runs.\n\n", out);
+	      "  while a resync or verify runs, 'out-of-sync:KIB' while blocks are\n"
+	      "  known to differ, 'verify: 12.5% done, 0 out of sync' during a\n"
+	      "  verify and 'last verify: N out of sync' after one.\n\n", out);
 	fputs(help_exit, out);
 	fputc('\n', out);
 	fputs(help_examples, out);

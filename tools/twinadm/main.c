@@ -65,8 +65,11 @@ const struct twinadm_cmd twinadm_cmds[] = {
 	  "show role, disk, connection and sync progress",
 	  "Reads the state from the kernel, so it also shows resources that are\n"
 	  "not in the configuration. Peer names come from the configuration when\n"
-	  "it can be read. --verbose adds minor, size, addresses and counters;\n"
-	  "--json prints a stable JSON array (see twinadm.md)." },
+	  "it can be read. During a resync it shows the percent done, the speed\n"
+	  "and the time left; during a verify its progress, and after one its\n"
+	  "result. --verbose adds minor, size, addresses, counters, the resync\n"
+	  "limits and the activity log size; --json prints a stable JSON array\n"
+	  "(see twinadm.md)." },
 	{ "events", NULL, cmd_events,
 	  OPT_JSON | OPT_NOW | OPT_TIMEOUT,
 	  "[--json] [--now] [--timeout SEC] [RES|all]",
@@ -84,15 +87,20 @@ const struct twinadm_cmd twinadm_cmds[] = {
 	{ "wait-sync", cmd_wait_sync, NULL, OPT_TIMEOUT,
 	  "[--timeout SEC] " RES_ARG,
 	  "wait until connected, resync done, both disks UpToDate",
-	  "The condition to wait for before failing back after maintenance.\n"
+	  "The condition to wait for before failing back after maintenance:\n"
+	  "connected, no resync running, both disks UpToDate and no block known\n"
+	  "to differ (blocks a verify found are resynced on the next connect).\n"
 	  "Without --timeout it waits as long as it takes; on timeout it prints\n"
 	  "the state it last saw and exits with 7." },
 	{ "verify", cmd_verify, NULL, 0, RES_ARG,
 	  "start an online verify against the peer",
 	  "Compares a checksum of every block on both nodes without stopping\n"
-	  "service; differing blocks are marked out of sync (see 'status')." },
+	  "service; differing blocks are marked out of sync. 'status' shows the\n"
+	  "progress and the result; 'disconnect' and 'connect' resync them." },
 	{ "invalidate", cmd_invalidate, NULL, 0, RES_ARG,
-	  "discard the local data and resync it from the peer", NULL },
+	  "discard the local data and resync it from the peer",
+	  "The local disk becomes Inconsistent and every block is copied from\n"
+	  "the connected peer, which must have UpToDate data." },
 	{ "new-current-uuid", cmd_new_current_uuid, NULL, OPT_CLEAR_BITMAP,
 	  "[--clear-bitmap] " RES_ARG, "start a new data generation",
 	  "With --clear-bitmap on a new pair (both nodes just created and\n"
@@ -112,8 +120,9 @@ const struct twinadm_cmd twinadm_cmds[] = {
 	  "demoted or reconnects. Does nothing on a Secondary." },
 	{ "dump-md", cmd_dump_md, NULL, 0, RES_ARG,
 	  "print the on-disk metadata",
-	  "Prints the superblock, the generation UUIDs and the number of\n"
-	  "out-of-sync blocks in the bitmap. The resource must be down." },
+	  "Prints the superblock, the generation UUIDs, the out-of-sync blocks\n"
+	  "of the bitmap (count and first ranges) and the activity log (its\n"
+	  "active extents). The resource must be down." },
 	{ "adjust", cmd_adjust, NULL, 0, RES_ARG,
 	  "bring the kernel's state in line with the configuration",
 	  "Brings a resource up if it is not, attaches or re-attaches the disk\n"
@@ -159,6 +168,7 @@ const struct twinadm_cmd *twinadm_find_cmd(const char *name)
 int twinadm_load_config(struct twinadm *t, bool quiet)
 {
 	char err[CFG_ERR_MAX];
+	int i;
 
 	if (t->cfg_loaded)
 		return EX_OK;
@@ -167,6 +177,8 @@ int twinadm_load_config(struct twinadm *t, bool quiet)
 			twinadm_err("%s", err);
 		return EX_CONFIG;
 	}
+	for (i = 0; i < t->cfg.nwarnings && !quiet; i++)
+		twinadm_err("%s", t->cfg.warnings[i]);
 	t->cfg_loaded = true;
 	return EX_OK;
 }

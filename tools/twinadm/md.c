@@ -325,9 +325,79 @@ out_close:
 	return ret;
 }
 
-/* Count the out-of-sync bits of the bitmap, reading it in chunks. */
-static int md_count_oos(const struct md_place *pl,
-			const struct twin_md_sb *sb, uint64_t *count)
+/* ------------------------------------------------------------ bitmap */
+
+static void md_oos_add_run(struct md_oos *oos, uint64_t first, uint64_t last)
+{
+	uint64_t n = oos->nranges;
+
+	/* a run that goes on from the previous chunk extends it */
+	if (n && oos->tail + 1 == first) {
+		if (n <= MD_OOS_RANGES)
+			oos->last[n - 1] = last;
+		oos->tail = last;
+		return;
+	}
+	if (n < MD_OOS_RANGES) {
+		oos->first[n] = first;
+		oos->last[n] = last;
+	}
+	oos->tail = last;
+	oos->nranges++;
+}
+
+void md_oos_scan(struct md_oos *oos, const uint8_t *bitmap, uint64_t base,
+		 uint64_t nbits)
+{
+	uint64_t i = 0, start;
+
+	oos->count += md_count_bits(bitmap, nbits);
+	while (i < nbits) {
+		/* skip clean bytes quickly: most of a bitmap is zero */
+		if (i % 8 == 0 && i + 8 <= nbits && !bitmap[i / 8]) {
+			i += 8;
+			continue;
+		}
+		if (!(bitmap[i / 8] & (1U << (i % 8)))) {
+			i++;
+			continue;
+		}
+		start = i;
+		while (i < nbits && (bitmap[i / 8] & (1U << (i % 8))))
+			i++;
+		md_oos_add_run(oos, base + start, base + i - 1);
+	}
+}
+
+void md_oos_print(FILE *out, const struct md_oos *oos, bool full_sync)
+{
+	uint64_t i, shown = oos->nranges < MD_OOS_RANGES ? oos->nranges :
+			    MD_OOS_RANGES;
+
+	fprintf(out, "out-of-sync %" PRIu64 " blocks (%" PRIu64 " KiB)\n",
+		oos->count, oos->count * TWIN_MD_BM_BLOCK_BYTES / 1024);
+	if (full_sync)
+		fputs("full-sync pending: every block counts as out of sync\n",
+		      out);
+	if (!oos->nranges)
+		return;
+	fputs("out-of-sync-blocks", out);
+	for (i = 0; i < shown; i++) {
+		if (oos->first[i] == oos->last[i])
+			fprintf(out, " %" PRIu64, oos->first[i]);
+		else
+			fprintf(out, " %" PRIu64 "-%" PRIu64, oos->first[i],
+				oos->last[i]);
+	}
+	if (oos->nranges > shown)
+		fprintf(out, " (and %" PRIu64 " more ranges)",
+			oos->nranges - shown);
+	fprintf(out, " (%d KiB blocks)\n", TWIN_MD_BM_BLOCK_BYTES / 1024);
+}
+
+/* Scan the bitmap, reading it in chunks. */
+static int md_read_oos(const struct md_place *pl,
+		       const struct twin_md_sb *sb, struct md_oos *oos)
 {
 	uint64_t data = be64toh(sb->data_sectors);
 	uint64_t nbits = (data + TWIN_MD_BM_BLOCK_SECTORS - 1) /
@@ -344,7 +414,7 @@ static int md_count_oos(const struct md_place *pl,
 	if (!buf)
 		return -ENOMEM;
 	off = (uint64_t)((int64_t)be64toh(sb->sb_sector) + bm_off) * 512;
-	*count = 0;
+	memset(oos, 0, sizeof(*oos));
 	while (done < nbits && !ret) {
 		chunk_bits = nbits - done;
 		if (chunk_bits > (uint64_t)MD_IO_CHUNK * 8)
@@ -352,7 +422,7 @@ static int md_count_oos(const struct md_place *pl,
 		len = (size_t)((chunk_bits + 7) / 8);
 		ret = md_pread(pl->fd, buf, len, off);
 		if (!ret)
-			*count += md_count_bits(buf, chunk_bits);
+			md_oos_scan(oos, buf, done, chunk_bits);
 		off += len;
 		done += chunk_bits;
 	}
@@ -360,11 +430,108 @@ static int md_count_oos(const struct md_place *pl,
 	return ret;
 }
 
-void md_sb_print(FILE *out, const struct twin_md_sb *sb,
-		 uint64_t out_of_sync_blocks)
+/* ------------------------------------------------------ activity log */
+
+static bool md_al_valid(const struct twin_md_al *b, uint64_t device_uuid)
+{
+	struct twin_md_al copy;
+	uint32_t shift = be32toh(b->extent_shift);
+
+	if (be32toh(b->magic) != TWIN_AL_MAGIC ||
+	    be64toh(b->device_uuid) != device_uuid ||
+	    be32toh(b->count) > TWIN_AL_MAX_EXTENTS ||
+	    shift < TWIN_AL_SHIFT_MIN || shift > TWIN_AL_SHIFT_MAX)
+		return false;
+	copy = *b;
+	copy.crc32c = 0;
+	return twin_al_crc32c(&copy, sizeof(copy)) == be32toh(b->crc32c);
+}
+
+int md_al_current(const struct twin_md_al *ring, uint64_t device_uuid)
+{
+	int i, best = -1;
+
+	for (i = 0; i < TWIN_AL_RING; i++) {
+		if (!md_al_valid(&ring[i], device_uuid))
+			continue;
+		if (best < 0 || be64toh(ring[i].seq) > be64toh(ring[best].seq))
+			best = i;
+	}
+	return best;
+}
+
+static int md_cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+void md_al_print(FILE *out, const struct twin_md_al *al, bool clean)
+{
+	uint32_t ext[TWIN_AL_MAX_EXTENTS];
+	uint32_t i, count, shift;
+
+	if (!al) {
+		fputs("activity-log empty (never written)\n", out);
+		return;
+	}
+	count = be32toh(al->count);
+	if (count > TWIN_AL_MAX_EXTENTS)
+		count = TWIN_AL_MAX_EXTENTS;	/* md_al_current() checks it */
+	shift = be32toh(al->extent_shift);
+	if (shift < 10 || shift > 31)
+		shift = 10;
+	fprintf(out, "activity-log seq %" PRIu64 ", %" PRIu32 " of %" PRIu32
+		" extents active, %u KiB each, %s\n", be64toh(al->seq), count,
+		be32toh(al->nr_extents), 1U << (shift - 10),
+		clean ? "clean (nothing to resync)" :
+		"in use (these extents count as out of sync after a crash)");
+	if (!count)
+		return;
+	/* in device order: the log keeps them in its own (LRU) order */
+	for (i = 0; i < count; i++)
+		ext[i] = be32toh(al->extents[i]);
+	qsort(ext, count, sizeof(ext[0]), md_cmp_u32);
+	fputs("al-active-extents", out);
+	for (i = 0; i < count; i++)
+		fprintf(out, " %" PRIu32, ext[i]);
+	fputc('\n', out);
+}
+
+/* Read the ring and print the current transaction. */
+static int md_read_al(const struct md_place *pl,
+		      const struct twin_md_sb *sb, FILE *out)
+{
+	uint64_t off = (uint64_t)((int64_t)be64toh(sb->sb_sector) +
+				  (int32_t)be32toh(sb->al_offset)) * 512;
+	struct twin_md_al *ring;
+	int ret, cur;
+
+	if ((uint64_t)be32toh(sb->al_sectors) * 512 <
+	    (uint64_t)TWIN_AL_RING * TWIN_AL_BLOCK_BYTES)
+		return -EINVAL;
+	ring = malloc(sizeof(*ring) * TWIN_AL_RING);
+	if (!ring)
+		return -ENOMEM;
+	ret = md_pread(pl->fd, ring, sizeof(*ring) * TWIN_AL_RING, off);
+	if (!ret) {
+		cur = md_al_current(ring, be64toh(sb->device_uuid));
+		md_al_print(out, cur < 0 ? NULL : &ring[cur],
+			    be32toh(sb->flags) & TWIN_MDF_AL_CLEAN);
+	}
+	free(ring);
+	return ret;
+}
+
+/* ------------------------------------------------------------ dump-md */
+
+void md_sb_print(FILE *out, const struct twin_md_sb *sb)
 {
 	uint32_t flags = be32toh(sb->flags);
 	uint64_t data = be64toh(sb->data_sectors);
+	uint32_t al_nr = be32toh(sb->al_nr_extents);
+	uint32_t al_shift = be32toh(sb->al_extent_shift);
 	size_t i;
 	bool any = false;
 
@@ -406,13 +573,15 @@ void md_sb_print(FILE *out, const struct twin_md_sb *sb,
 	fprintf(out, "activity-log offset %" PRId32 " sectors, %" PRIu32
 		" KiB\n", (int32_t)be32toh(sb->al_offset),
 		be32toh(sb->al_sectors) / 2);
+	if (al_nr && al_shift >= 10 && al_shift < 32)
+		fprintf(out, "al-extents %" PRIu32 " of %u KiB\n", al_nr,
+			1U << (al_shift - 10));
+	else
+		fputs("al-extents default (set on the first attach)\n", out);
 	fprintf(out, "bitmap offset %" PRId32 " sectors, %" PRIu32
 		" KiB, %" PRIu32 " bytes per bit\n",
 		(int32_t)be32toh(sb->bm_offset), be32toh(sb->bm_sectors) / 2,
 		be32toh(sb->bm_bytes_per_bit));
-	fprintf(out, "out-of-sync %" PRIu64 " blocks (%" PRIu64 " KiB)\n",
-		out_of_sync_blocks,
-		out_of_sync_blocks * TWIN_MD_BM_BLOCK_BYTES / 1024);
 }
 
 enum md_result md_dump(const struct md_target *t, FILE *out,
@@ -421,7 +590,7 @@ enum md_result md_dump(const struct md_target *t, FILE *out,
 	struct md_place pl;
 	struct twin_md_sb *sb;
 	char why[MD_ERR_MAX / 2];
-	uint64_t oos = 0;
+	struct md_oos oos;
 	int ret;
 
 	ret = md_locate(t, false, &pl, err);
@@ -446,7 +615,7 @@ enum md_result md_dump(const struct md_target *t, FILE *out,
 		ret = MD_NOT_FOUND;
 		goto out_free;
 	}
-	ret = md_count_oos(&pl, sb, &oos);
+	ret = md_read_oos(&pl, sb, &oos);
 	if (ret) {
 		snprintf(err, MD_ERR_MAX, "%s: cannot read the bitmap: %s",
 			 pl.path, strerror(-ret));
@@ -458,7 +627,16 @@ enum md_result md_dump(const struct md_target *t, FILE *out,
 		fprintf(out,
 			"# warning: written for another device size or meta-disk setting (superblock expected at sector %" PRIu64 ")\n",
 			(uint64_t)pl.layout.sb_sector);
-	md_sb_print(out, sb, oos);
+	md_sb_print(out, sb);
+	md_oos_print(out, &oos, be32toh(sb->flags) & TWIN_MDF_FULL_SYNC);
+	ret = md_read_al(&pl, sb, out);
+	if (ret) {
+		snprintf(err, MD_ERR_MAX,
+			 "%s: cannot read the activity log: %s", pl.path,
+			 strerror(-ret));
+		ret = MD_ERROR;
+		goto out_free;
+	}
 out_free:
 	free(sb);
 out_close:

@@ -43,9 +43,39 @@ enum md_result {
 enum md_result md_create(const struct md_target *t, bool force,
 			 bool dry_run, FILE *out, char err[MD_ERR_MAX]);
 
-/* Print the superblock and the number of out-of-sync blocks. */
+/*
+ * Print the superblock, the generation UUIDs, the out-of-sync blocks of
+ * the bitmap and the activity log.
+ */
 enum md_result md_dump(const struct md_target *t, FILE *out,
 		       char err[MD_ERR_MAX]);
+
+#define MD_OOS_RANGES	8	/* out-of-sync ranges dump-md lists */
+
+/* Out-of-sync blocks: how many, and where the first runs of them are. */
+struct md_oos {
+	uint64_t count;
+	uint64_t nranges;		/* all runs, listed or not */
+	uint64_t first[MD_OOS_RANGES], last[MD_OOS_RANGES];
+	uint64_t tail;			/* last block of the latest run */
+};
+
+/*
+ * Add the NBITS bits of BITMAP, which are bits BASE.. of the device, to
+ * OOS. Called chunk by chunk in order; a run may span chunks.
+ */
+void md_oos_scan(struct md_oos *oos, const uint8_t *bitmap, uint64_t base,
+		 uint64_t nbits);
+void md_oos_print(FILE *out, const struct md_oos *oos, bool full_sync);
+
+/*
+ * The current activity log transaction among the TWIN_AL_RING blocks of
+ * RING: the valid one (magic, CRC-32C, DEVICE_UUID) with the highest seq.
+ * Returns its index, or -1 if no block is valid (a log never written).
+ */
+int md_al_current(const struct twin_md_al *ring, uint64_t device_uuid);
+/* The log's extents; CLEAN is the superblock's TWIN_MDF_AL_CLEAN. */
+void md_al_print(FILE *out, const struct twin_md_al *al, bool clean);
 
 /* Pure helpers, exposed for the unit tests. */
 void md_sb_build(struct twin_md_sb *sb, const struct twin_md_layout *l,
@@ -55,7 +85,6 @@ void md_sb_build(struct twin_md_sb *sb, const struct twin_md_layout *l,
 int md_sb_check(const struct twin_md_sb *sb, char *why, size_t len);
 /* Set bits among the first NBITS bits of BITMAP. */
 uint64_t md_count_bits(const uint8_t *bitmap, uint64_t nbits);
-void md_sb_print(FILE *out, const struct twin_md_sb *sb,
-		 uint64_t out_of_sync_blocks);
+void md_sb_print(FILE *out, const struct twin_md_sb *sb);
 
 #endif

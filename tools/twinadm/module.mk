@@ -9,8 +9,8 @@ TWINADM_NL_LIBS := -lnl-genl-3 -lnl-3
 
 LIBS += twadm
 twadm_SRCS := $(addprefix $(TWINADM_DIR)/, \
-	config.c json.c status.c md.c nl.c errors.c cmd.c cmd_show.c \
-	cmd_wait.c help.c)
+	config.c config_dump.c json.c status.c md.c nl.c errors.c cmd.c \
+	cmd_show.c cmd_wait.c help.c)
 
 PROGS += twinadm
 twinadm_SRCS := $(TWINADM_DIR)/main.c

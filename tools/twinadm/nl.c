@@ -80,6 +80,16 @@ static struct nla_policy twin_nl_policy[TWIN_ATTR_MAX + 1] = {
 	[TWIN_ATTR_GENL_VERSION] = { .type = NLA_U32 },
 	[TWIN_ATTR_FENCING] = { .type = NLA_U32 },
 	[TWIN_ATTR_SUSPENDED] = { .type = NLA_U32 },
+	[TWIN_ATTR_RESYNC_MAX_KIB] = { .type = NLA_U32 },
+	[TWIN_ATTR_RESYNC_MIN_KIB] = { .type = NLA_U32 },
+	[TWIN_ATTR_AL_EXTENTS] = { .type = NLA_U32 },
+	[TWIN_ATTR_AFTER_SB_0PRI] = { .type = NLA_U32 },
+	[TWIN_ATTR_AFTER_SB_1PRI] = { .type = NLA_U32 },
+	[TWIN_ATTR_STAT_RESYNCED] = { .type = NLA_U64 },
+	[TWIN_ATTR_VERIFY_TOTAL] = { .type = NLA_U64 },
+	[TWIN_ATTR_VERIFY_REMAINING] = { .type = NLA_U64 },
+	[TWIN_ATTR_VERIFY_OOS] = { .type = NLA_U64 },
+	[TWIN_ATTR_AL_EXTENT_KIB] = { .type = NLA_U32 },
 };
 
 static const char *const twin_nl_cmd_names[] = {
@@ -266,6 +276,32 @@ static void twin_nl_copy_addr(struct nlattr *a, struct sockaddr_storage *ss)
 #define U32(a)	((a) ? nla_get_u32(a) : 0)
 #define U64(a)	((a) ? nla_get_u64(a) : 0)
 
+/* Resync, activity log, split brain and verify attributes. */
+static void twin_nl_parse_part2(struct nlattr **tb, struct twin_status *st)
+{
+	if (tb[TWIN_ATTR_RESYNC_MAX_KIB] || tb[TWIN_ATTR_RESYNC_MIN_KIB])
+		st->has |= ST_HAS_RESYNC_RATES;
+	st->resync_max_kib = U32(tb[TWIN_ATTR_RESYNC_MAX_KIB]);
+	st->resync_min_kib = U32(tb[TWIN_ATTR_RESYNC_MIN_KIB]);
+	if (tb[TWIN_ATTR_AL_EXTENTS])
+		st->has |= ST_HAS_AL;
+	st->al_extents = U32(tb[TWIN_ATTR_AL_EXTENTS]);
+	st->al_extent_kib = U32(tb[TWIN_ATTR_AL_EXTENT_KIB]);
+	if (tb[TWIN_ATTR_AFTER_SB_0PRI] || tb[TWIN_ATTR_AFTER_SB_1PRI])
+		st->has |= ST_HAS_AFTER_SB;
+	st->after_sb_0pri = U32(tb[TWIN_ATTR_AFTER_SB_0PRI]);
+	st->after_sb_1pri = U32(tb[TWIN_ATTR_AFTER_SB_1PRI]);
+	if (tb[TWIN_ATTR_STAT_RESYNCED])
+		st->has |= ST_HAS_RESYNCED;
+	st->resynced = U64(tb[TWIN_ATTR_STAT_RESYNCED]);
+	st->verify_total = U64(tb[TWIN_ATTR_VERIFY_TOTAL]);
+	st->verify_remaining = U64(tb[TWIN_ATTR_VERIFY_REMAINING]);
+	if (tb[TWIN_ATTR_VERIFY_OOS])
+		st->has |= ST_HAS_VERIFY_OOS;
+	st->verify_oos = U64(tb[TWIN_ATTR_VERIFY_OOS]);
+	st->verify_ran = tb[TWIN_ATTR_VERIFY_OOS] != NULL;
+}
+
 /* Fill ST from a GET_STATUS or EVENT message; -EINVAL if malformed. */
 int twin_nl_parse_status(struct nl_msg *m, struct twin_status *st)
 {
@@ -347,6 +383,7 @@ int twin_nl_parse_status(struct nl_msg *m, struct twin_status *st)
 		nla_strlcpy(st->last_error, tb[TWIN_ATTR_LAST_ERROR],
 			    sizeof(st->last_error));
 	st->genl_version = U32(tb[TWIN_ATTR_GENL_VERSION]);
+	twin_nl_parse_part2(tb, st);
 	return 0;
 }
 
@@ -469,6 +506,16 @@ int twin_nl_put_req(struct nl_msg *m, const struct twin_req *r)
 		NLA_PUT_U32(m, TWIN_ATTR_CONNECT_INT_MS, r->connect_int_ms);
 	if (r->has_fencing)
 		NLA_PUT_U32(m, TWIN_ATTR_FENCING, r->fencing);
+	if (r->has_resync_max)
+		NLA_PUT_U32(m, TWIN_ATTR_RESYNC_MAX_KIB, r->resync_max_kib);
+	if (r->has_resync_min)
+		NLA_PUT_U32(m, TWIN_ATTR_RESYNC_MIN_KIB, r->resync_min_kib);
+	if (r->has_al_extents)
+		NLA_PUT_U32(m, TWIN_ATTR_AL_EXTENTS, r->al_extents);
+	if (r->has_after_sb_0pri)
+		NLA_PUT_U32(m, TWIN_ATTR_AFTER_SB_0PRI, r->after_sb_0pri);
+	if (r->has_after_sb_1pri)
+		NLA_PUT_U32(m, TWIN_ATTR_AFTER_SB_1PRI, r->after_sb_1pri);
 	if (r->force)
 		NLA_PUT_FLAG(m, TWIN_ATTR_FORCE);
 	if (r->clear_bitmap)
@@ -642,6 +689,18 @@ void twin_req_describe(const struct twin_req *r, FILE *out)
 		fprintf(out, " connect-int:%ums", r->connect_int_ms);
 	if (r->has_fencing)
 		fprintf(out, " fencing:%s", status_fencing_name(r->fencing));
+	if (r->has_resync_max)
+		fprintf(out, " c-max-rate:%uK", r->resync_max_kib);
+	if (r->has_resync_min)
+		fprintf(out, " c-min-rate:%uK", r->resync_min_kib);
+	if (r->has_al_extents)
+		fprintf(out, " al-extents:%u", r->al_extents);
+	if (r->has_after_sb_0pri)
+		fprintf(out, " after-sb-0pri:%s",
+			status_after_sb_name(r->after_sb_0pri));
+	if (r->has_after_sb_1pri)
+		fprintf(out, " after-sb-1pri:%s",
+			status_after_sb_name(r->after_sb_1pri));
 	if (r->force)
 		fputs(" force", out);
 	if (r->clear_bitmap)

@@ -39,6 +39,12 @@ struct twin_req {
 	bool force, clear_bitmap, discard_my_data;
 	bool has_fencing;
 	uint32_t fencing;			/* enum twin_fencing */
+	/* ATTACH: disk { } options */
+	bool has_resync_max, has_resync_min, has_al_extents;
+	uint32_t resync_max_kib, resync_min_kib, al_extents;
+	/* CONNECT: enum twin_after_sb */
+	bool has_after_sb_0pri, has_after_sb_1pri;
+	uint32_t after_sb_0pri, after_sb_1pri;
 };
 
 /*

@@ -34,6 +34,11 @@ enum {
 	ST_HAS_EVENT		= 1 << 9,
 	ST_HAS_UUIDS		= 1 << 10,
 	ST_HAS_FENCING		= 1 << 11,
+	ST_HAS_RESYNC_RATES	= 1 << 12,	/* c-max-rate, c-min-rate */
+	ST_HAS_AL		= 1 << 13,	/* al-extents, extent size */
+	ST_HAS_AFTER_SB		= 1 << 14,
+	ST_HAS_VERIFY_OOS	= 1 << 15,	/* a verify ran or runs */
+	ST_HAS_RESYNCED		= 1 << 16,
 };
 
 struct twin_status {
@@ -52,6 +57,9 @@ struct twin_status {
 	uint32_t protocol;
 	uint32_t ping_int_ms, ping_timeo_ms, connect_int_ms;
 	uint32_t fencing;			/* enum twin_fencing */
+	uint32_t resync_max_kib, resync_min_kib;	/* KiB/s, 0: none */
+	uint32_t al_extents, al_extent_kib;
+	uint32_t after_sb_0pri, after_sb_1pri;	/* enum twin_after_sb */
 
 	/* state */
 	uint32_t suspended;			/* enum twin_susp */
@@ -66,6 +74,10 @@ struct twin_status {
 	uint64_t net_sent, net_recv, disk_write, disk_read;	/* bytes */
 	uint32_t local_pending, peer_pending, app_pending;
 	uint64_t out_of_sync;			/* sectors */
+	uint64_t resynced;			/* bytes, running or last */
+	uint64_t verify_total, verify_remaining;	/* sectors */
+	uint64_t verify_oos;			/* 4 KiB blocks */
+	bool verify_ran;			/* verify_oos is a result */
 	uint32_t event;				/* enum twin_event */
 	char last_error[STATUS_ERR_MAX];
 	uint32_t genl_version;
@@ -79,15 +91,30 @@ const char *status_event_name(uint32_t event);
 char status_protocol_char(uint32_t protocol);
 const char *status_fencing_name(uint32_t fencing);
 const char *status_susp_name(uint32_t susp);
+/* enum twin_after_sb as in the config: "discard-zero-changes" */
+const char *status_after_sb_name(uint32_t policy);
 
 /* Connected in the sense that the peer's role and disk are known. */
 bool status_connected(const struct twin_status *st);
+/*
+ * What wait-sync waits for: connected, no resync running or pending, both
+ * disks UpToDate, no block known to differ.
+ */
+bool status_in_sync(const struct twin_status *st);
 /* A resync (or verify) is running and progress can be shown. */
 bool status_syncing(const struct twin_status *st);
 /* Percent done of the running resync, 0..100. */
 double status_sync_done(const struct twin_status *st);
 /* Seconds left at the current rate; -1 if not known. */
 long status_sync_eta(const struct twin_status *st);
+/* An online verify is running (VerifyS or VerifyT with a total). */
+bool status_verifying(const struct twin_status *st);
+/* Percent done of the running verify, 0..100. */
+double status_verify_done(const struct twin_status *st);
+/* "0:12", "1:12", "1:02:03" (m:ss below an hour); "?" when ETA < 0. */
+void status_eta_str(long eta, char *buf, size_t len);
+/* A rate: "512 KiB/s", "51.2 MiB/s", "1.5 GiB/s". */
+void status_rate_str(uint64_t kib, char *buf, size_t len);
 
 /* Format an address as "10.0.0.1:7790" or "[fd00::1]:7790". */
 void status_addr_str(const struct sockaddr_storage *ss, char *buf,

@@ -80,14 +80,24 @@ void imap_buf_addc(struct imap_buf *b, char c)
 
 void imap_buf_addf(struct imap_buf *b, const char *fmt, ...)
 {
+	size_t room;
 	va_list ap;
 	int n;
 
+	/* most replies fit in the room there is: format only once */
+	if (!imap_buf_reserve(b, 32))
+		return;
+	room = b->cap - b->len;
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(b->data + b->len, room, fmt, ap);
 	va_end(ap);
 	if (n < 0) {
+		b->data[b->len] = '\0';
 		b->failed = true;
+		return;
+	}
+	if ((size_t)n < room) {
+		b->len += (size_t)n;
 		return;
 	}
 	if (!imap_buf_reserve(b, (size_t)n))

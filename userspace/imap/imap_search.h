@@ -101,4 +101,21 @@ void imap_search_prepare(struct imap_search *s, uint32_t max_seq,
 int imap_search_match(const struct imap_search *s,
 		      const struct imap_search_msg *msg);
 
+/* What the keys of a search read besides the index. */
+enum imap_search_need {
+	IMAP_SEARCH_NEED_INDEX,		/* nothing: flags, sizes, dates */
+	IMAP_SEARCH_NEED_FIELDS,	/* only top fields cached() has */
+	IMAP_SEARCH_NEED_MESSAGE,	/* other fields, or the body */
+};
+
+/*
+ * With IMAP_SEARCH_NEED_FIELDS, get_raw may return just a header block
+ * of those fields (a message with an empty body): the result is the
+ * same.  cached(name, len) says whether a field is in such a block;
+ * SENTBEFORE/SENTON/SENTSINCE need "Date".
+ */
+enum imap_search_need imap_search_need(const struct imap_search *s,
+				       bool (*cached)(const char *name,
+						      size_t len));
+
 #endif

@@ -94,6 +94,42 @@ void imap_search_prepare(struct imap_search *s, uint32_t max_seq,
 	imap_sk_prepare(s->root, max_seq, max_uid);
 }
 
+static enum imap_search_need
+imap_sk_need(const struct imap_search_key *k,
+	     bool (*cached)(const char *name, size_t len))
+{
+	const struct imap_search_key *c;
+	enum imap_search_need need = IMAP_SEARCH_NEED_INDEX, cn;
+
+	switch (k->type) {
+	case IMAP_SK_HEADER:
+		return cached(k->hdr, strlen(k->hdr)) ?
+			IMAP_SEARCH_NEED_FIELDS : IMAP_SEARCH_NEED_MESSAGE;
+	case IMAP_SK_SENTBEFORE:
+	case IMAP_SK_SENTON:
+	case IMAP_SK_SENTSINCE:
+		return cached("Date", 4) ? IMAP_SEARCH_NEED_FIELDS :
+			IMAP_SEARCH_NEED_MESSAGE;
+	case IMAP_SK_BODY:
+	case IMAP_SK_TEXT:
+		return IMAP_SEARCH_NEED_MESSAGE;
+	default:
+		for (c = k->child; c; c = c->next) {
+			cn = imap_sk_need(c, cached);
+			if (cn > need)
+				need = cn;
+		}
+		return need;
+	}
+}
+
+enum imap_search_need imap_search_need(const struct imap_search *s,
+				       bool (*cached)(const char *name,
+						      size_t len))
+{
+	return imap_sk_need(s->root, cached);
+}
+
 /* ---- evaluating ---- */
 
 struct imap_search_eval {
@@ -109,7 +145,8 @@ struct imap_search_eval {
 	int64_t sent_day;
 };
 
-static int imap_eval_load(struct imap_search_eval *e)
+/* The message bytes, without parsing them (header keys need no more). */
+static int imap_eval_load_raw(struct imap_search_eval *e)
 {
 	if (e->raw_state)
 		return e->raw_state;
@@ -117,10 +154,22 @@ static int imap_eval_load(struct imap_search_eval *e)
 	if (!e->msg->get_raw ||
 	    e->msg->get_raw(e->msg->ctx, &e->raw, &e->raw_len) < 0)
 		return -1;
-	e->mime = imap_mime_parse(e->raw, e->raw_len);
-	if (!e->mime)
-		return -1;
 	e->raw_state = 1;
+	return 1;
+}
+
+/* The bytes and their MIME structure. */
+static int imap_eval_load(struct imap_search_eval *e)
+{
+	if (imap_eval_load_raw(e) < 0)
+		return -1;
+	if (!e->mime) {
+		e->mime = imap_mime_parse(e->raw, e->raw_len);
+		if (!e->mime) {
+			e->raw_state = -1;
+			return -1;
+		}
+	}
 	return 1;
 }
 
@@ -193,22 +242,63 @@ static bool imap_contains(const struct imap_buf *hay, const char *needle)
 	return hay->len >= n && memmem(hay->data, hay->len, needle, n);
 }
 
+/*
+ * The common case, without allocating: a plain ASCII value (no encoded
+ * word) and an ASCII needle.  Decoding then only drops CR and LF, and
+ * folding only lowers A-Z, so a search of the value lowered, without its
+ * line ends, gives the same answer.  -1: not that case.
+ */
+static int imap_eval_header_ascii(const char *v, size_t len,
+				  const char *needle, bool needle_ascii)
+{
+	size_t i, n = 0, nlen = strlen(needle);
+	char buf[512];
+	unsigned char c;
+
+	if (!needle_ascii || len > sizeof(buf))
+		return -1;
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)v[i];
+		if (c >= 0x80 || (c == '=' && i + 1 < len && v[i + 1] == '?'))
+			return -1;
+		if (c == '\r' || c == '\n')
+			continue;
+		buf[n++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+	}
+	return !nlen || (n >= nlen && memmem(buf, n, needle, nlen));
+}
+
+/* ASCII without line ends: what imap_eval_header_ascii() can look for. */
+static bool imap_eval_needle_ascii(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80 || *s == '\r' || *s == '\n')
+			return false;
+	return true;
+}
+
 static int imap_eval_header(struct imap_search_eval *e,
 			    const struct imap_search_key *k)
 {
 	struct imap_buf v = IMAP_BUF_INIT, folded = IMAP_BUF_INIT;
+	bool ascii = imap_eval_needle_ascii(k->folded);
 	struct imap_header_iter it;
 	struct imap_header_field f;
 	size_t nlen = strlen(k->hdr);
 	int ret = 0;
 
-	if (imap_eval_load(e) < 0)
+	if (imap_eval_load_raw(e) < 0)
 		return -1;
-	imap_header_iter_init(&it, e->raw + e->mime->root->hdr_off,
-			      e->mime->root->hdr_size);
+	/* the iterator stops at the empty line that ends the top header */
+	imap_header_iter_init(&it, e->raw, e->raw_len);
 	while (!ret && imap_header_next(&it, &f)) {
 		if (f.name_len != nlen || strncasecmp(f.name, k->hdr, nlen))
 			continue;
+		ret = imap_eval_header_ascii(f.value, f.value_len, k->folded,
+					     ascii);
+		if (ret >= 0)
+			continue;
+		ret = 0;
 		imap_buf_reset(&v);
 		imap_buf_reset(&folded);
 		imap_decode_header(f.value, f.value_len, &v);

@@ -109,6 +109,7 @@ int auth_init(const char *dir, char *err, size_t errlen)
 {
 	unsigned int i;
 
+	auth.stop = false;	/* after an auth_exit() */
 	auth.efd = eventfd(0, EFD_CLOEXEC);
 	if (auth.efd < 0) {
 		snprintf(err, errlen, "eventfd: %s", strerror(errno));

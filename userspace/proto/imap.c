@@ -433,6 +433,9 @@ static void imap_idle_timeout(struct conn *c)
 	if (s->wait == IMAP_W_IDLE && ev_now() - s->idle_since <
 	    IMAP_IDLE_MAX_MS)
 		return;
+	/* So is one whose login we are still checking (scrypt, delay). */
+	if (s->auth_busy || s->wait == IMAP_W_DELAY)
+		return;
 	imap_bye(s, "Autologout; idle for too long");
 }
 

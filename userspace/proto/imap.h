@@ -67,12 +67,14 @@ struct imap_msg {
 
 struct imap_mailbox {
 	char name[STORE_MAILBOX_MAX + 1];	/* store form (UTF-8) */
+	uint64_t id;				/* the store's, for files */
 	bool readonly;				/* EXAMINE */
 	uint32_t uidvalidity;
 	uint32_t uidnext;
 	uint64_t highestmodseq;
 	struct imap_msg *msgs;
 	size_t n, cap;
+	size_t n_expunged;		/* msgs marked expunged */
 	char (*kw)[STORE_KEYWORD_MAX + 1];	/* keyword names by bit */
 	size_t nkw;
 	size_t n_recent;
@@ -218,6 +220,15 @@ void imap_notify(struct imap_session *s, const char *mailbox);
 void imap_mailbox_changed(const char *user, const char *mailbox);
 /* Drop the selected mailbox (no replies). */
 void imap_mailbox_close(struct imap_session *s);
+/*
+ * SELECT: bring the view (empty, or the one the session had of this
+ * mailbox) to the store's state info, reading only the records changed
+ * since it was read, without any reply; \Recent for UIDs above
+ * recent_uid.  A store status.
+ */
+int imap_view_refresh(struct imap_session *s,
+		      const struct store_mailbox_info *info, bool readonly,
+		      uint32_t recent_uid);
 /* Load the keyword names of the selected mailbox again. */
 int imap_keywords_load(struct imap_session *s);
 

@@ -35,75 +35,65 @@ void imap_flags_announce(struct imap_session *s)
 	imap_buf_free(&b);
 }
 
+/*
+ * The view of mailbox name.  old is the view the session had (or NULL):
+ * re-selecting the same mailbox (same UIDVALIDITY) keeps it and reads
+ * only the records changed since, so a client that SELECTs again and
+ * again does not make us read the whole index each time.
+ */
 static int imap_select_load(struct imap_session *s, const char *name,
-			    bool readonly)
+			    bool readonly, struct imap_mailbox *old)
 {
 	struct store *st = s->env->store;
 	struct store_mailbox_info info;
-	struct imap_mailbox *mb;
-	struct store_msg *recs = NULL;
+	struct imap_mailbox *mb = NULL;
 	uint32_t recent_uid = 0;
-	size_t i, n = 0;
 	int rc;
 
-	rc = store_mailbox_info(st, s->user, name, &info);
+	rc = store_mailbox_header(st, s->user, name, &info);
 	if (rc != STORE_OK)
-		return rc;
+		goto out;
+	/* EXAMINE shows \Recent but must not take it away (RFC 3501). */
+	recent_uid = info.recent_uid;
 	if (!readonly) {
 		rc = store_recent_claim(st, s->user, name, &recent_uid);
 		if (rc != STORE_OK)
-			return rc;
+			goto out;
 	}
-	rc = store_msg_list(st, s->user, name, STORE_LIST_LIVE, 0, &recs, &n);
-	if (rc != STORE_OK)
-		return rc;
-	mb = calloc(1, sizeof(*mb));
-	if (mb && n)
-		mb->msgs = calloc(n, sizeof(*mb->msgs));
-	if (!mb || (n && !mb->msgs)) {
-		free(mb);
-		free(recs);
-		return STORE_EIO;
-	}
-	strcpy(mb->name, info.name);
-	mb->readonly = readonly;
-	mb->uidvalidity = info.uidvalidity;
-	mb->uidnext = info.uidnext;
-	mb->highestmodseq = info.highestmodseq;
-	mb->cap = n;
-	for (i = 0; i < n; i++) {
-		struct imap_msg *m = &mb->msgs[i];
-
-		m->uid = recs[i].uid;
-		m->flags = recs[i].flags & STORE_FLAG_ALL;
-		m->keywords = recs[i].keywords;
-		m->modseq = recs[i].modseq;
-		m->size = recs[i].size;
-		m->internal_date = recs[i].internal_date;
-		if (!readonly && m->uid > recent_uid) {
-			m->flags |= IMAP_FLAG_RECENT;
-			mb->n_recent++;
+	if (old && !strcmp(old->name, info.name) &&
+	    old->uidvalidity == info.uidvalidity) {
+		mb = old;
+		old = NULL;
+	} else {
+		mb = calloc(1, sizeof(*mb));
+		if (!mb) {
+			rc = STORE_EIO;
+			goto out;
 		}
-		if (m->modseq > mb->highestmodseq)
-			mb->highestmodseq = m->modseq;
-		if (m->uid >= mb->uidnext)
-			mb->uidnext = m->uid + 1;
+		strcpy(mb->name, info.name);
+		mb->uidvalidity = info.uidvalidity;
 	}
-	mb->n = n;
-	free(recs);
 	s->mbox = mb;
-	if (imap_keywords_load(s) < 0) {
+	rc = imap_view_refresh(s, &info, readonly, recent_uid);
+	if (rc != STORE_OK)
 		imap_mailbox_close(s);
-		return STORE_EIO;
+out:
+	if (old) {
+		/* the one way to free a view: as the selected one */
+		mb = s->mbox;
+		s->mbox = old;
+		imap_mailbox_close(s);
+		s->mbox = mb;
 	}
-	return STORE_OK;
+	return rc;
 }
 
 void imap_cmd_select(struct imap_session *s, struct imap_cmd *cmd)
 {
 	bool readonly = !strcasecmp(cmd->name, "EXAMINE");
 	char name[STORE_MAILBOX_MAX + 1];
-	struct imap_mailbox *mb;
+	struct imap_buf b = IMAP_BUF_INIT;
+	struct imap_mailbox *mb, *old;
 	const struct imap_arg *p;
 	size_t i;
 	int rc;
@@ -127,32 +117,42 @@ void imap_cmd_select(struct imap_session *s, struct imap_cmd *cmd)
 			s->condstore = true;
 		}
 	}
-	/* Whatever happens next, the old mailbox is closed (RFC 3501). */
+	/*
+	 * Whatever happens next, the old mailbox is closed (RFC 3501); its
+	 * view is kept aside in case the same mailbox is selected again.
+	 */
+	old = s->mbox;
+	s->mbox = NULL;
 	if (s->state == IMAP_S_SELECTED)
 		imap_enter_state(s, IMAP_S_AUTH);
-	if (imap_mailbox_arg(s, &cmd->args[0], name) < 0)
+	if (imap_mailbox_arg(s, &cmd->args[0], name) < 0) {
+		s->mbox = old;
+		imap_mailbox_close(s);
 		return;
-	rc = imap_select_load(s, name, readonly);
+	}
+	rc = imap_select_load(s, name, readonly, old);
 	if (rc != STORE_OK) {
 		imap_store_fail(s, rc, cmd->name);
 		return;
 	}
 	mb = s->mbox;
 	imap_flags_announce(s);
-	imap_printf(s, "* %zu EXISTS\r\n", mb->n);
-	imap_printf(s, "* %zu RECENT\r\n", mb->n_recent);
+	/* the rest of the reply in one buffer */
+	imap_buf_addf(&b, "* %zu EXISTS\r\n* %zu RECENT\r\n", mb->n,
+		      mb->n_recent);
 	for (i = 0; i < mb->n; i++)
 		if (!(mb->msgs[i].flags & STORE_FLAG_SEEN)) {
-			imap_printf(s, "* OK [UNSEEN %zu] First unseen\r\n",
-				    i + 1);
+			imap_buf_addf(&b, "* OK [UNSEEN %zu] First unseen\r\n",
+				      i + 1);
 			break;
 		}
-	imap_printf(s, "* OK [UIDVALIDITY %u] UIDs valid\r\n",
-		    mb->uidvalidity);
-	imap_printf(s, "* OK [UIDNEXT %u] Predicted next UID\r\n",
-		    mb->uidnext);
-	imap_printf(s, "* OK [HIGHESTMODSEQ %llu] Highest\r\n",
-		    (unsigned long long)mb->highestmodseq);
+	imap_buf_addf(&b, "* OK [UIDVALIDITY %u] UIDs valid\r\n"
+		      "* OK [UIDNEXT %u] Predicted next UID\r\n"
+		      "* OK [HIGHESTMODSEQ %llu] Highest\r\n",
+		      mb->uidvalidity, mb->uidnext,
+		      (unsigned long long)mb->highestmodseq);
+	imap_write_buf(s, &b);
+	imap_buf_free(&b);
 	imap_enter_state(s, IMAP_S_SELECTED);
 	imap_cmd_done(s, "OK", "[%s] %s completed",
 		      readonly ? "READ-ONLY" : "READ-WRITE", cmd->name);
@@ -188,14 +188,18 @@ int imap_status_write(struct imap_session *s, const char *name,
 	struct store_mailbox_info info;
 	struct imap_buf b = IMAP_BUF_INIT;
 	const char *item;
-	uint32_t recent = 0;
+	uint32_t recent;
 	size_t i;
 	int rc;
 
 	rc = store_mailbox_info(s->env->store, s->user, name, &info);
 	if (rc != STORE_OK)
 		return rc;
-	/* Only our own view knows its \Recent messages (see docs/imap.md). */
+	/*
+	 * \Recent: above the UID the last read-write SELECT claimed; our
+	 * own selected mailbox counts those that session claimed.
+	 */
+	recent = info.recent;
 	if (s->mbox && !strcmp(s->mbox->name, info.name))
 		recent = (uint32_t)s->mbox->n_recent;
 	imap_buf_adds(&b, "* STATUS ");

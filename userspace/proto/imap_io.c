@@ -118,8 +118,8 @@ static bool imap_walk_load(struct imap_session *s, size_t max)
 	const struct imap_msg *m = &s->mbox->msgs[w->idx[w->pos]];
 	int st;
 
-	st = store_msg_open(s->env->store, s->user, s->mbox->name, m->uid,
-			    &w->fd);
+	st = store_msg_open_id(s->env->store, s->user, s->mbox->id, m->uid,
+			       &w->fd);
 	if (st != STORE_OK) {
 		w->fd = -1;
 		log_warnx("imap %s: opening %s/%s uid %u: %s",

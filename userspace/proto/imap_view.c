@@ -51,11 +51,11 @@ size_t imap_msg_keywords(struct imap_session *s, const struct imap_msg *m,
 			 const char **names)
 {
 	struct imap_mailbox *mb = s->mbox;
+	uint64_t bits = m->keywords;
 	size_t i, n = 0;
 
-	for (i = 0; i < STORE_KEYWORDS; i++) {
-		if (!(m->keywords & (1ULL << i)))
-			continue;
+	for (; bits; bits &= bits - 1) {
+		i = (size_t)__builtin_ctzll(bits);
 		if (i >= mb->nkw && imap_keywords_load(s) < 0)
 			break;
 		if (i < mb->nkw && mb->kw[i][0])
@@ -108,21 +108,16 @@ static void imap_sync_fetch(struct imap_session *s, size_t i)
 	imap_buf_free(&b);
 }
 
-/* Send EXPUNGE for every marked message, highest first. */
-static void imap_sync_expunges(struct imap_session *s)
+/* Drop the messages marked expunged from the view. */
+static void imap_view_compact(struct imap_mailbox *mb)
 {
-	struct imap_mailbox *mb = s->mbox;
-	size_t i, j = 0;
-	bool any = false;
+	size_t i, j;
 
-	for (i = mb->n; i-- > 0;)
-		if (mb->msgs[i].expunged) {
-			imap_printf(s, "* %zu EXPUNGE\r\n", i + 1);
-			any = true;
-		}
-	if (!any)
+	if (!mb->n_expunged)
 		return;
-	for (i = 0; i < mb->n; i++) {
+	for (j = 0; j < mb->n && !mb->msgs[j].expunged; j++)
+		;
+	for (i = j; i < mb->n; i++) {
 		if (mb->msgs[i].expunged) {
 			if (mb->msgs[i].flags & IMAP_FLAG_RECENT)
 				mb->n_recent--;
@@ -131,6 +126,21 @@ static void imap_sync_expunges(struct imap_session *s)
 		mb->msgs[j++] = mb->msgs[i];
 	}
 	mb->n = j;
+	mb->n_expunged = 0;
+}
+
+/* Send EXPUNGE for every marked message, highest first. */
+static void imap_sync_expunges(struct imap_session *s)
+{
+	struct imap_mailbox *mb = s->mbox;
+	size_t i;
+
+	if (!mb->n_expunged)
+		return;
+	for (i = mb->n; i-- > 0;)
+		if (mb->msgs[i].expunged)
+			imap_printf(s, "* %zu EXPUNGE\r\n", i + 1);
+	imap_view_compact(mb);
 }
 
 static int imap_view_grow(struct imap_mailbox *mb, size_t need)
@@ -187,22 +197,84 @@ static size_t imap_sync_add(struct imap_session *s,
 static int imap_sync_header(struct imap_session *s,
 			    struct store_mailbox_info *out)
 {
-	struct store_mailbox_info *boxes;
-	size_t i, n;
+	return store_mailbox_header(s->env->store, s->user, s->mbox->name,
+				    out);
+}
+
+int imap_view_refresh(struct imap_session *s,
+		      const struct store_mailbox_info *info, bool readonly,
+		      uint32_t recent_uid)
+{
+	struct imap_mailbox *mb = s->mbox;
+	struct store_msg *recs = NULL;
+	struct imap_msg *m;
+	size_t i, n = 0, add;
+	uint32_t last;
+	long at;
 	int st;
 
-	st = store_mailbox_list(s->env->store, s->user, &boxes, &n);
-	if (st != STORE_OK)
-		return st;
-	st = STORE_ENOMBOX;
-	for (i = 0; i < n; i++)
-		if (!strcmp(boxes[i].name, s->mbox->name)) {
-			*out = boxes[i];
-			st = STORE_OK;
-			break;
+	if (info->highestmodseq != mb->highestmodseq ||
+	    info->uidnext != mb->uidnext) {
+		st = store_msg_list(s->env->store, s->user, mb->name,
+				    STORE_LIST_LIVE | STORE_LIST_EXPUNGED,
+				    mb->highestmodseq, &recs, &n);
+		if (st != STORE_OK)
+			return st;
+	}
+	for (i = 0; i < n; i++) {
+		if (recs[i].modseq > mb->highestmodseq)
+			mb->highestmodseq = recs[i].modseq;
+		at = imap_view_find(mb, recs[i].uid);
+		if (at < 0)
+			continue;
+		m = &mb->msgs[at];
+		if (recs[i].expunged_at && !m->expunged) {
+			m->expunged = true;
+			mb->n_expunged++;
 		}
-	free(boxes);
-	return st;
+		m->flags = (m->flags & IMAP_FLAG_RECENT) |
+			   (recs[i].flags & STORE_FLAG_ALL);
+		m->keywords = recs[i].keywords;
+		m->modseq = recs[i].modseq;
+	}
+	imap_view_compact(mb);
+	mb->id = info->id;
+	/* room for exactly the new messages: a big view is not doubled */
+	last = mb->n ? mb->msgs[mb->n - 1].uid : 0;
+	for (i = 0, add = 0; i < n; i++)
+		add += !recs[i].expunged_at && recs[i].uid > last;
+	if (mb->n + add > mb->cap) {
+		m = realloc(mb->msgs, (mb->n + add) * sizeof(*m));
+		if (!m) {
+			free(recs);
+			return STORE_EIO;
+		}
+		mb->msgs = m;
+		mb->cap = mb->n + add;
+	}
+	imap_sync_add(s, recs, n, UINT32_MAX);
+	free(recs);
+	mb->readonly = readonly;
+	/*
+	 * \Recent: UIDs above recent_uid, a tail of the view.  Only the
+	 * tails (the old one and the new one) are touched, not every message.
+	 */
+	for (i = mb->n; i-- > 0 && mb->n_recent;)
+		if (mb->msgs[i].flags & IMAP_FLAG_RECENT) {
+			mb->msgs[i].flags &= ~IMAP_FLAG_RECENT;
+			mb->n_recent--;
+		}
+	mb->n_recent = 0;
+	for (i = mb->n; i-- > 0 && mb->msgs[i].uid > recent_uid;) {
+		mb->msgs[i].flags |= IMAP_FLAG_RECENT;
+		mb->n_recent++;
+	}
+	if (info->highestmodseq > mb->highestmodseq)
+		mb->highestmodseq = info->highestmodseq;
+	mb->uidnext = info->uidnext;
+	if (mb->n && mb->msgs[mb->n - 1].uid >= mb->uidnext)
+		mb->uidnext = mb->msgs[mb->n - 1].uid + 1;
+	return imap_keywords_load(s) < 0 ? STORE_EIO : STORE_OK;
 }
 
 int imap_sync(struct imap_session *s, bool allow_expunge,
@@ -229,8 +301,7 @@ int imap_sync(struct imap_session *s, bool allow_expunge,
 	}
 	if (st != STORE_OK)
 		return -1;
-	for (i = 0; i < mb->n && !pending; i++)
-		pending = mb->msgs[i].expunged;
+	pending = mb->n_expunged > 0;
 	if (info.highestmodseq == mb->highestmodseq &&
 	    info.uidnext == mb->uidnext) {
 		if (pending && allow_expunge)
@@ -251,6 +322,8 @@ int imap_sync(struct imap_session *s, bool allow_expunge,
 			continue;
 		m = &mb->msgs[at];
 		if (recs[i].expunged_at) {
+			if (!m->expunged)
+				mb->n_expunged++;
 			m->expunged = true;
 			continue;
 		}

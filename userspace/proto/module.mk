@@ -36,3 +36,10 @@ slotproto_SRCS += userspace/proto/imap.c userspace/proto/imap_view.c \
 		  userspace/proto/imap_cmd_search.c \
 		  userspace/proto/imap_cmd_copy.c \
 		  userspace/proto/imap_cmd_idle.c
+
+# IMAP sessions driven over a socketpair on the real loop.
+UNIT_TESTS += test-imap-session
+test-imap-session_SRCS := tests/unit/cu_run.c tests/unit/test-imap-session.c \
+			  userspace/slotd/config.c
+test-imap-session_LIBADD := slotproto imap store twincore
+test-imap-session_LDLIBS := -luring -lssl -lcrypto -ldb -lpthread -lcunit

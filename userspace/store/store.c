@@ -112,6 +112,12 @@ int64_t store_retention(const struct store *st)
 
 int store_txn(struct store *st, store_txn_fn fn, void *arg)
 {
+	return store_txn_flags(st, 0, fn, arg);
+}
+
+int store_txn_flags(struct store *st, uint32_t commit_flags,
+		    store_txn_fn fn, void *arg)
+{
 	int tries, rc, ret;
 	DB_TXN *txn;
 
@@ -129,7 +135,7 @@ int store_txn(struct store *st, store_txn_fn fn, void *arg)
 			return rc;
 		}
 		/* default flags: the log is flushed to disk before return */
-		ret = txn->commit(txn, 0);
+		ret = txn->commit(txn, commit_flags);
 		if (ret)
 			return store_dbfail(st, ret, "commit transaction");
 		return STORE_OK;
@@ -260,7 +266,7 @@ static int store_read_conf(struct store *st)
 
 /* ---- create ---- */
 
-static int store_check_layout(struct store *st)
+static int store_check_layout(struct store *st, int *found)
 {
 	char buf[64], magic[32];
 	int fd, version;
@@ -283,10 +289,39 @@ static int store_check_layout(struct store *st)
 	    strcmp(magic, SLOT_LAYOUT_MAGIC) != 0)
 		return store_fail(st, STORE_EVERSION, "%s/%s: not a slot "
 				  "layout file", st->dir, SLOT_LAYOUT_FILE);
-	if (version != SLOT_LAYOUT_VERSION)
+	if (version < SLOT_LAYOUT_OLDEST || version > SLOT_LAYOUT_VERSION)
 		return store_fail(st, STORE_EVERSION, "%s: layout version %d, "
-				  "this program knows version %d", st->dir,
-				  version, SLOT_LAYOUT_VERSION);
+				  "this program knows versions %d to %d",
+				  st->dir, version, SLOT_LAYOUT_OLDEST,
+				  SLOT_LAYOUT_VERSION);
+	*found = version;
+	return STORE_OK;
+}
+
+/*
+ * Version 1 lacked modseq.db and cache.db, which opening has just made.
+ * Record the new version (a new LAYOUT renamed over the old one) so a
+ * program that predates them refuses the slot instead of leaving
+ * modseq.db behind index.db.
+ */
+static int store_upgrade_layout(struct store *st)
+{
+	char text[64];
+	int fd, ok;
+
+	snprintf(text, sizeof(text), "%s %d\n", SLOT_LAYOUT_MAGIC,
+		 SLOT_LAYOUT_VERSION);
+	unlinkat(st->dirfd, SLOT_LAYOUT_FILE ".new", 0);
+	fd = openat(st->dirfd, SLOT_LAYOUT_FILE ".new",
+		    O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+	if (fd < 0)
+		return store_sysfail(st, "cannot create", SLOT_LAYOUT_FILE);
+	ok = write(fd, text, strlen(text)) == (ssize_t)strlen(text) &&
+	     fsync(fd) == 0;
+	close(fd);
+	if (!ok || renameat(st->dirfd, SLOT_LAYOUT_FILE ".new", st->dirfd,
+			    SLOT_LAYOUT_FILE) < 0 || fsync(st->dirfd) < 0)
+		return store_sysfail(st, "cannot upgrade", SLOT_LAYOUT_FILE);
 	return STORE_OK;
 }
 
@@ -419,6 +454,38 @@ static int store_open_db(struct store *st, DB **dbp, const char *file)
 	return STORE_OK;
 }
 
+/*
+ * modseq.db, the index by modseq: a secondary of index.db that Berkeley
+ * DB updates in the transaction of every index change.  Built from the
+ * index when empty (a slot made before it existed).
+ */
+static int store_open_modseq(struct store *st)
+{
+	DB_TXN *txn;
+	int ret;
+
+	ret = db_create(&st->modseq, st->env, 0);
+	if (ret)
+		return store_dbfail(st, ret, "db_create");
+	ret = st->modseq->set_flags(st->modseq, DB_DUPSORT);
+	if (ret)
+		return store_dbfail(st, ret, SLOT_DB_MODSEQ);
+	ret = st->env->txn_begin(st->env, NULL, &txn, 0);
+	if (ret)
+		return store_dbfail(st, ret, "begin transaction");
+	ret = st->modseq->open(st->modseq, txn, SLOT_DB_MODSEQ, NULL, DB_BTREE,
+			       DB_CREATE, 0640);
+	if (ret == 0)
+		ret = st->index->associate(st->index, txn, st->modseq,
+					   store_modseq_key_of, DB_CREATE);
+	if (ret) {
+		txn->abort(txn);
+		return store_dbfail(st, ret, SLOT_DB_MODSEQ);
+	}
+	ret = txn->commit(txn, 0);
+	return ret ? store_dbfail(st, ret, SLOT_DB_MODSEQ) : STORE_OK;
+}
+
 /* Is the process that owned a BDB thread slot still running? */
 static int store_isalive(DB_ENV *env, pid_t pid, db_threadid_t tid,
 			 uint32_t flags)
@@ -501,12 +568,13 @@ static int store_open_all(struct store *st)
 		{ &st->index, SLOT_DB_INDEX },
 		{ &st->seen, SLOT_DB_SEEN },
 		{ &st->subs, SLOT_DB_SUBS },
+		{ &st->cache, SLOT_DB_CACHE },
 	};
 	bool alone = false;
 	unsigned int i;
-	int rc;
+	int rc, version = 0;
 
-	rc = store_check_layout(st);
+	rc = store_check_layout(st, &version);
 	if (rc)
 		return rc;
 	rc = store_read_conf(st);
@@ -520,6 +588,14 @@ static int store_open_all(struct store *st)
 		return rc;
 	for (i = 0; i < sizeof(dbs) / sizeof(dbs[0]); i++) {
 		rc = store_open_db(st, dbs[i].db, dbs[i].file);
+		if (rc)
+			return rc;
+	}
+	rc = store_open_modseq(st);
+	if (rc)
+		return rc;
+	if (version < SLOT_LAYOUT_VERSION) {
+		rc = store_upgrade_layout(st);
 		if (rc)
 			return rc;
 	}
@@ -586,8 +662,8 @@ void store_close(struct store *st)
 	store_tmp_close(st);
 	{
 		DB *dbs[] = {
-			st->subs, st->seen, st->index, st->mailboxes,
-			st->users, st->meta,
+			st->modseq, st->cache, st->subs, st->seen,
+			st->index, st->mailboxes, st->users, st->meta,
 		};
 
 		for (i = 0; i < sizeof(dbs) / sizeof(dbs[0]); i++) {

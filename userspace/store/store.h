@@ -127,6 +127,15 @@ int store_user_add(struct store *st, const char *user, const char *password,
 int store_user_del(struct store *st, const char *user);
 int store_user_passwd(struct store *st, const char *user,
 		      const char *password);
+/*
+ * scrypt cost (log2 N, SLOT_PW_SCRYPT_LOG2N_MIN..MAX) of the hashes this
+ * handle makes from now on (adduser, passwd); default
+ * SLOT_PW_SCRYPT_LOG2N.  Each hash records its own parameters, so logins
+ * verify whatever cost a hash was made with.  Low costs are for test and
+ * benchmark users: they make passwords cheaper to guess from a stolen
+ * users.db.  STORE_EINVAL when out of range.
+ */
+int store_set_pw_cost(struct store *st, unsigned int log2n);
 int store_user_set_quota(struct store *st, const char *user, uint64_t quota);
 /* STORE_OK if the user exists, STORE_ENOUSER if not, or an error. */
 int store_user_exists(struct store *st, const char *user);
@@ -168,6 +177,12 @@ struct store_mailbox_info {
 	uint32_t unseen;	/* of those, without \Seen */
 	uint32_t expunged;	/* expunged, still kept for retention */
 	uint64_t bytes;		/* size of the messages not expunged */
+	/*
+	 * \Recent (RFC 3501): the highest UID a read-write SELECT has
+	 * claimed (see store_recent_claim), and the live messages above it.
+	 */
+	uint32_t recent_uid;
+	uint32_t recent;
 };
 
 /*
@@ -197,6 +212,13 @@ int store_mailbox_list(struct store *st, const char *user,
 /* All fields, counters included. */
 int store_mailbox_info(struct store *st, const char *user,
 		       const char *mailbox, struct store_mailbox_info *info);
+/*
+ * Header fields and recent_uid of one mailbox (lookups, no scan of its
+ * messages): the counters are 0.  What a session checks before every
+ * reply to see whether the mailbox changed.
+ */
+int store_mailbox_header(struct store *st, const char *user,
+			 const char *mailbox, struct store_mailbox_info *info);
 int store_mailbox_set_special_use(struct store *st, const char *user,
 				  const char *mailbox, uint32_t special_use);
 
@@ -271,6 +293,12 @@ int store_msg_get(struct store *st, const char *user, const char *mailbox,
 /* Open a message file read-only (O_CLOEXEC), live or expunged. */
 int store_msg_open(struct store *st, const char *user, const char *mailbox,
 		   uint32_t uid, int *fd);
+/*
+ * The same for a caller that knows the mailbox id (store_mailbox_header)
+ * and that the message exists: the file only, no database lookup.
+ */
+int store_msg_open_id(struct store *st, const char *user, uint64_t id,
+		      uint32_t uid, int *fd);
 
 enum store_flag_op {
 	STORE_FLAGS_SET,	/* replace */
@@ -327,6 +355,48 @@ int store_undelete(struct store *st, const char *user, const char *mailbox,
  */
 int store_expire(struct store *st, int64_t now, int64_t retention,
 		 size_t *count);
+
+/* ---- Header cache ----------------------------------------------------- */
+
+/*
+ * Every message delivered, appended, copied or undeleted gets a cache
+ * entry in the same transaction as its index record: the header fields
+ * of its ENVELOPE (Date, Subject, From, Sender, Reply-To, To, Cc, Bcc,
+ * In-Reply-To, Message-ID; those store_cache_field() accepts) verbatim,
+ * in message order, as a header block ending in an empty line.  A header
+ * SEARCH on those fields can run on the entries alone.  Messages without
+ * an entry (older than the cache, or a header over STORE_CACHE_HEAD_MAX
+ * bytes) must be read from their file.
+ */
+#define STORE_CACHE_HEAD_MAX	(64 * 1024)
+
+/* Is the header field name[0..len-1] (any case) in the cache? */
+bool store_cache_field(const char *name, size_t len);
+
+/*
+ * Call fn for every entry of the mailbox with UID >= min_uid, in UID
+ * order; hdr is valid during the call only.  fn returns 0 to go on, or
+ * anything else to stop there (still STORE_OK).
+ */
+typedef int (*store_cache_fn)(void *arg, uint32_t uid, const char *hdr,
+			      size_t len);
+int store_cache_each(struct store *st, const char *user, const char *mailbox,
+		     uint32_t min_uid, store_cache_fn fn, void *arg);
+
+/* A message read from its file, to fill its missing entry. */
+struct store_cache_entry {
+	uint32_t uid;
+	const char *data;	/* the message's first len bytes */
+	size_t len;
+	bool whole;		/* len is the whole message */
+};
+
+/*
+ * Add the entries of n messages (that still exist) in one transaction.
+ * Not flushed to disk at once: the entries can always be made again.
+ */
+int store_cache_fill(struct store *st, const char *user, const char *mailbox,
+		     const struct store_cache_entry *e, size_t n);
 
 /* ---- Delivery --------------------------------------------------------- */
 

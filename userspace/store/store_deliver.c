@@ -43,6 +43,8 @@ struct store_delivery {
 	unsigned char sha256[32];
 	uint64_t size;
 	int64_t date;
+	char *cache;			/* header cache entry, or NULL */
+	size_t cache_len;
 	struct store_delivery_rcpt *r;
 	size_t n, cap;
 };
@@ -262,6 +264,9 @@ static int store_commit_one(struct store *st, DB_TXN *txn,
 	if (rc == STORE_OK)
 		rc = store_msg_put(st, txn, mb.id, &m);
 	if (rc == STORE_OK)
+		rc = store_cache_put(st, txn, mb.id, m.uid, d->cache,
+				     d->cache_len);
+	if (rc == STORE_OK)
 		rc = store_user_put(st, txn, r->user, &u);
 	if (rc == STORE_OK)
 		rc = store_mailbox_dir(st, r->user, mb.id, dir, sizeof(dir));
@@ -375,7 +380,9 @@ static int store_delivery_check(struct store_delivery *d)
 	if (!d->n)
 		return store_fail(st, STORE_EINVAL, "delivery without "
 				  "recipients");
-	return STORE_OK;
+	free(d->cache);
+	return store_cache_from_fd(st, d->fd, d->size, &d->cache,
+				   &d->cache_len);
 }
 
 int store_delivery_commit_many(struct store_delivery **ds, size_t n)
@@ -450,6 +457,7 @@ void store_delivery_end(struct store_delivery *d)
 	if (d->fd >= 0)
 		close(d->fd);
 	unlinkat(d->st->tmp_fd, d->name, 0);
+	free(d->cache);
 	free(d->r);
 	free(d);
 }

@@ -182,6 +182,36 @@ static void store_dump_seen_rec(FILE *out, const DBT *k, const DBT *v)
 	fputc('\n', out);
 }
 
+/* A header cache entry: its size and the names of its fields. */
+static void store_dump_cache_rec(FILE *out, const DBT *k, const DBT *v)
+{
+	const char *p = (const char *)v->data + 1, *end, *colon, *eol;
+	uint64_t id;
+	uint32_t uid;
+
+	if (k->size != STORE_INDEX_KEY_LEN) {
+		fprintf(out, "  bad key (%u bytes)\n", k->size);
+		return;
+	}
+	store_index_key_parse(k->data, &id, &uid);
+	fprintf(out, "  mailbox %" PRIu64 " uid %u: ", id, uid);
+	if (v->size < 3 || ((const char *)v->data)[0] != SLOT_REC_CACHE_V) {
+		fprintf(out, "CORRUPT (%u bytes)\n", v->size);
+		return;
+	}
+	fprintf(out, "%u bytes,", v->size);
+	end = (const char *)v->data + v->size;
+	for (; p < end; p = eol + 1) {
+		eol = memchr(p, '\n', (size_t)(end - p));
+		if (!eol)
+			break;
+		colon = memchr(p, ':', (size_t)(eol - p));
+		if (colon && *p != ' ' && *p != '\t')
+			fprintf(out, " %.*s", (int)(colon - p), p);
+	}
+	fputc('\n', out);
+}
+
 static void store_dump_subs_rec(FILE *out, const DBT *k, const DBT *v)
 {
 	(void)v;
@@ -231,6 +261,7 @@ int store_dump(struct store *st, FILE *out)
 		{ st->index, SLOT_DB_INDEX, store_dump_msg_rec },
 		{ st->seen, SLOT_DB_SEEN, store_dump_seen_rec },
 		{ st->subs, SLOT_DB_SUBS, store_dump_subs_rec },
+		{ st->cache, SLOT_DB_CACHE, store_dump_cache_rec },
 	};
 	unsigned int i;
 	int rc;

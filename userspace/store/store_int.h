@@ -22,12 +22,14 @@ struct store {
 	int dirfd;
 	int gate_fd, users_fd;		/* flock()s, see store_open() */
 	DB_ENV *env;
-	DB *meta, *users, *mailboxes, *index, *seen, *subs;
+	DB *meta, *users, *mailboxes, *index, *seen, *subs, *cache;
+	DB *modseq;			/* secondary of index, kept by BDB */
 	char tmp_name[48];		/* tmp/<tmp_name>/ is this handle's */
 	int tmp_fd;			/* that directory */
 	int tmp_lock_fd;		/* held while the handle is open */
 	unsigned int tmp_seq;
 	int64_t retention;
+	unsigned int pw_log2n;		/* scrypt cost of new hashes */
 	char err[STORE_ERR_LEN];
 	char dbmsg[160];		/* Berkeley DB's last message */
 };
@@ -48,6 +50,9 @@ int store_sysfail(struct store *st, const char *what, const char *path);
  */
 typedef int (*store_txn_fn)(struct store *st, DB_TXN *txn, void *arg);
 int store_txn(struct store *st, store_txn_fn fn, void *arg);
+/* store_txn() with commit flags (DB_TXN_NOSYNC for derived data). */
+int store_txn_flags(struct store *st, uint32_t commit_flags,
+		    store_txn_fn fn, void *arg);
 
 /* fsync a directory relative to the slot; 0 or -1 with errno. */
 int store_fsync_dir(struct store *st, const char *rel);
@@ -118,6 +123,17 @@ int store_seen_rec_decode(struct store_seen_rec *r, const void *b, size_t n);
 void store_index_key(unsigned char *k, uint64_t id, uint32_t uid);
 void store_index_key_parse(const unsigned char *k, uint64_t *id,
 			   uint32_t *uid);
+/*
+ * modseq.db key: mailbox id (be64) then modseq (be64), so a cursor walks
+ * the changes of a mailbox in order; duplicates sorted, data: the
+ * index.db key.
+ */
+#define STORE_MODSEQ_KEY_LEN	16
+void store_modseq_key(unsigned char *k, uint64_t id, uint64_t modseq);
+/* Berkeley DB associate() callback: index record -> modseq.db key. */
+int store_modseq_key_of(DB *sec, const DBT *pkey, const DBT *pdata,
+			DBT *skey);
+
 /* mailboxes.db and subs.db key: "user\0name" (no trailing NUL). */
 size_t store_mbox_key(char *k, const char *user, const char *name);
 
@@ -202,6 +218,29 @@ int store_msg_list_id(struct store *st, uint64_t id, struct store_msg **msgs,
 int store_msg_expunge_all(struct store *st, DB_TXN *txn,
 			  struct store_mbox_rec *r, int64_t now,
 			  uint64_t *bytes);
+
+/* ---- store_cache.c: the header cache (cache.db) ---- */
+
+/*
+ * The cache entry of a message from its first len bytes (whole: that is
+ * all of it): 0 with *out malloc'ed, 1 when the header does not end
+ * within them (no entry), -1 out of memory.
+ */
+int store_cache_extract(const char *msg, size_t len, bool whole,
+			char **out, size_t *outlen);
+/* The entry from an open message file of size bytes (*val NULL: none). */
+int store_cache_from_fd(struct store *st, int fd, uint64_t size, char **val,
+			size_t *len);
+/* Write an entry (nothing when val is NULL). */
+int store_cache_put(struct store *st, DB_TXN *txn, uint64_t id, uint32_t uid,
+		    const char *val, size_t len);
+/* Remove an entry; none is fine. */
+int store_cache_del(struct store *st, DB_TXN *txn, uint64_t id, uint32_t uid);
+/* The entry of one message, if any, for another (copy, undelete). */
+int store_cache_copy(struct store *st, DB_TXN *txn, uint64_t from_id,
+		     uint32_t from_uid, uint64_t to_id, uint32_t to_uid);
+/* Every entry of mailbox id. */
+int store_cache_purge(struct store *st, DB_TXN *txn, uint64_t id);
 
 /* ---- store_recover.c ---- */
 

@@ -201,6 +201,9 @@ int store_mbox_purge(struct store *st, DB_TXN *txn, uint64_t id,
 	c->close(c);
 	if (ret && ret != DB_NOTFOUND)
 		return store_dbfail(st, ret, "purge mailbox index");
+	ret = store_cache_purge(st, txn, id);
+	if (ret)
+		return ret;
 	store_index_key(k, id, 0);
 	key.data = k;
 	key.size = 8;
@@ -624,11 +627,57 @@ int store_mailbox_list_all(struct store *st, const char *user, bool deleted,
 	return STORE_OK;
 }
 
+/* The seen record's recent UID of mailbox id (0 when there is none). */
+static int store_recent_uid_get(struct store *st, uint64_t id,
+				uint32_t *recent_uid)
+{
+	unsigned char k[STORE_INDEX_KEY_LEN], vb[STORE_SEEN_REC_LEN];
+	struct store_seen_rec s = { 0 };
+	DBT key = { 0 }, val = { 0 };
+	int ret;
+
+	store_index_key(k, id, 0);
+	key.data = k;
+	key.size = 8;
+	val.data = vb;
+	val.ulen = sizeof(vb);
+	val.flags = DB_DBT_USERMEM;
+	ret = st->seen->get(st->seen, NULL, &key, &val, 0);
+	if (ret && ret != DB_NOTFOUND)
+		return store_dbfail(st, ret, "read seen");
+	if (ret == 0 && store_seen_rec_decode(&s, vb, val.size))
+		return store_fail(st, STORE_ECORRUPT, "bad seen record");
+	*recent_uid = s.recent_uid;
+	return STORE_OK;
+}
+
+int store_mailbox_header(struct store *st, const char *user,
+			 const char *mailbox, struct store_mailbox_info *info)
+{
+	struct store_mbox_ctx ctx;
+	uint32_t recent_uid = 0;
+	int rc;
+
+	rc = store_mbox_ctx_init(st, &ctx, user, mailbox);
+	if (rc == STORE_OK)
+		rc = store_mbox_user_check(st, NULL, ctx.user);
+	if (rc == STORE_OK)
+		rc = store_mbox_get(st, NULL, ctx.user, ctx.name, &ctx.rec, 0);
+	if (rc == STORE_OK)
+		rc = store_recent_uid_get(st, ctx.rec.id, &recent_uid);
+	if (rc)
+		return rc == STORE_RETRY ? STORE_EIO : rc;
+	store_mbox_fill(info, ctx.name, &ctx.rec);
+	info->recent_uid = recent_uid;
+	return STORE_OK;
+}
+
 int store_mailbox_info(struct store *st, const char *user,
 		       const char *mailbox, struct store_mailbox_info *info)
 {
 	struct store_mbox_ctx ctx;
 	struct store_msg *msgs;
+	uint32_t recent_uid = 0;
 	size_t n, i;
 	int rc;
 
@@ -641,6 +690,10 @@ int store_mailbox_info(struct store *st, const char *user,
 	if (rc)
 		return rc;
 	store_mbox_fill(info, ctx.name, &ctx.rec);
+	rc = store_recent_uid_get(st, ctx.rec.id, &recent_uid);
+	if (rc)
+		return rc == STORE_RETRY ? STORE_EIO : rc;
+	info->recent_uid = recent_uid;
 	rc = store_msg_list(st, ctx.user, ctx.name,
 			    STORE_LIST_LIVE | STORE_LIST_EXPUNGED, 0, &msgs,
 			    &n);
@@ -655,6 +708,8 @@ int store_mailbox_info(struct store *st, const char *user,
 		info->bytes += msgs[i].size;
 		if (!(msgs[i].flags & STORE_FLAG_SEEN))
 			info->unseen++;
+		if (msgs[i].uid > recent_uid)
+			info->recent++;
 	}
 	free(msgs);
 	return STORE_OK;

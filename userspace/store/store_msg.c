@@ -83,7 +83,9 @@ static int store_msg_del(struct store *st, DB_TXN *txn, uint64_t id,
 	key.data = k;
 	key.size = sizeof(k);
 	ret = st->index->del(st->index, txn, &key, 0);
-	return ret ? store_dbfail(st, ret, "delete index record") : STORE_OK;
+	if (ret)
+		return store_dbfail(st, ret, "delete index record");
+	return store_cache_del(st, txn, id, uid);
 }
 
 static int store_msg_read(struct store *st, DB_TXN *txn, uint64_t id,
@@ -119,6 +121,71 @@ static int store_msg_read(struct store *st, DB_TXN *txn, uint64_t id,
 typedef int (*store_msg_fn)(struct store *st, DB_TXN *txn,
 			    const struct store_msg *m, void *arg);
 
+/* Bulk reads: many records per call into Berkeley DB (read-only walks). */
+#define STORE_MSG_BULK		(256 * 1024)
+
+static int store_msg_each_bulk(struct store *st, DB_TXN *txn, uint64_t id,
+			       store_msg_fn fn, void *arg)
+{
+	unsigned char kb[STORE_INDEX_KEY_LEN], *rk, *rd;
+	DBT key = { 0 }, val = { 0 };
+	uint32_t rklen, rdlen, flags = DB_SET_RANGE;
+	int ret, rc = STORE_OK;
+	struct store_msg m;
+	bool done = false;
+	uint64_t kid;
+	void *p;
+	DBC *c;
+
+	val.ulen = STORE_MSG_BULK;
+	val.data = malloc(val.ulen);
+	if (!val.data)
+		return store_fail(st, STORE_EIO, "out of memory");
+	val.flags = DB_DBT_USERMEM;
+	ret = st->index->cursor(st->index, txn, &c, 0);
+	if (ret) {
+		free(val.data);
+		return store_dbfail(st, ret, "cursor");
+	}
+	store_index_key(kb, id, 0);
+	key.data = kb;
+	key.size = sizeof(kb);
+	key.ulen = sizeof(kb);
+	key.flags = DB_DBT_USERMEM;
+	while (!done && rc == STORE_OK) {
+		ret = c->get(c, &key, &val, flags | DB_MULTIPLE_KEY);
+		if (ret)
+			break;
+		flags = DB_NEXT;
+		DB_MULTIPLE_INIT(p, &val);
+		while (rc == STORE_OK) {
+			DB_MULTIPLE_KEY_NEXT(p, &val, rk, rklen, rd, rdlen);
+			if (!p)
+				break;
+			if (rklen != STORE_INDEX_KEY_LEN) {
+				done = true;
+				break;
+			}
+			store_index_key_parse(rk, &kid, &m.uid);
+			if (kid != id) {
+				done = true;
+				break;
+			}
+			if (store_msg_rec_decode(&m, rd, rdlen))
+				rc = store_fail(st, STORE_ECORRUPT, "index "
+						"record of UID %u does not "
+						"decode", m.uid);
+			else
+				rc = fn(st, txn, &m, arg);
+		}
+	}
+	c->close(c);
+	free(val.data);
+	if (rc == STORE_OK && ret && ret != DB_NOTFOUND)
+		rc = store_dbfail(st, ret, "read index");
+	return rc;
+}
+
 static int store_msg_each(struct store *st, DB_TXN *txn, uint64_t id,
 			  uint32_t flags, store_msg_fn fn, void *arg)
 {
@@ -129,6 +196,8 @@ static int store_msg_each(struct store *st, DB_TXN *txn, uint64_t id,
 	uint64_t kid;
 	DBC *c;
 
+	if (!flags)
+		return store_msg_each_bulk(st, txn, id, fn, arg);
 	ret = st->index->cursor(st->index, txn, &c, 0);
 	if (ret)
 		return store_dbfail(st, ret, "cursor");
@@ -159,6 +228,59 @@ static int store_msg_each(struct store *st, DB_TXN *txn, uint64_t id,
 	c->close(c);
 	if (rc == STORE_OK && ret && ret != DB_NOTFOUND)
 		rc = store_dbfail(st, ret, "read index");
+	return rc;
+}
+
+/*
+ * Walk the records of mailbox id with modseq > since through modseq.db,
+ * in modseq order: what changed since a client last looked, without
+ * reading the rest of a big mailbox.
+ */
+static int store_msg_each_changed(struct store *st, DB_TXN *txn, uint64_t id,
+				  uint64_t since, store_msg_fn fn, void *arg)
+{
+	unsigned char sb[STORE_MODSEQ_KEY_LEN], kb[STORE_INDEX_KEY_LEN];
+	unsigned char vb[STORE_MSG_REC_LEN];
+	DBT skey = { 0 }, key = { 0 }, val = { 0 };
+	struct store_msg m;
+	int ret, rc = STORE_OK;
+	uint64_t kid;
+	DBC *c;
+
+	ret = st->modseq->cursor(st->modseq, txn, &c, 0);
+	if (ret)
+		return store_dbfail(st, ret, "cursor");
+	store_modseq_key(sb, id, since + 1);
+	skey.data = sb;
+	skey.size = sizeof(sb);
+	skey.ulen = sizeof(sb);
+	skey.flags = DB_DBT_USERMEM;
+	key.data = kb;
+	key.ulen = sizeof(kb);
+	key.flags = DB_DBT_USERMEM;
+	val.data = vb;
+	val.ulen = sizeof(vb);
+	val.flags = DB_DBT_USERMEM;
+	for (ret = c->pget(c, &skey, &key, &val, DB_SET_RANGE); ret == 0;
+	     ret = c->pget(c, &skey, &key, &val, DB_NEXT)) {
+		if (skey.size != STORE_MODSEQ_KEY_LEN ||
+		    key.size != STORE_INDEX_KEY_LEN)
+			break;
+		store_index_key_parse(kb, &kid, &m.uid);
+		if (kid != id)
+			break;
+		if (store_msg_rec_decode(&m, vb, val.size)) {
+			rc = store_fail(st, STORE_ECORRUPT, "index record of "
+					"UID %u does not decode", m.uid);
+			break;
+		}
+		rc = fn(st, txn, &m, arg);
+		if (rc)
+			break;
+	}
+	c->close(c);
+	if (rc == STORE_OK && ret && ret != DB_NOTFOUND)
+		rc = store_dbfail(st, ret, "read modseq index");
 	return rc;
 }
 
@@ -193,6 +315,13 @@ static int store_list_one(struct store *st, DB_TXN *txn,
 	return STORE_OK;
 }
 
+static int store_list_cmp_uid(const void *a, const void *b)
+{
+	const struct store_msg *x = a, *y = b;
+
+	return x->uid < y->uid ? -1 : x->uid > y->uid;
+}
+
 static int store_list_txn(struct store *st, DB_TXN *txn, void *arg)
 {
 	struct store_box *b = ((void **)arg)[0];
@@ -201,8 +330,16 @@ static int store_list_txn(struct store *st, DB_TXN *txn, void *arg)
 
 	l->n = 0;
 	rc = store_box_load(st, txn, b, NULL, 0);
-	return rc ? rc : store_msg_each(st, txn, b->rec.id, 0, store_list_one,
-					l);
+	if (rc)
+		return rc;
+	if (!l->changed_since)
+		return store_msg_each(st, txn, b->rec.id, 0, store_list_one,
+				      l);
+	rc = store_msg_each_changed(st, txn, b->rec.id, l->changed_since,
+				    store_list_one, l);
+	if (rc == STORE_OK && l->n > 1)
+		qsort(l->v, l->n, sizeof(*l->v), store_list_cmp_uid);
+	return rc;
 }
 
 int store_msg_list(struct store *st, const char *user, const char *mailbox,
@@ -263,6 +400,23 @@ int store_msg_open(struct store *st, const char *user, const char *mailbox,
 	if (rc)
 		return store_noretry(st, rc);
 	store_msg_path(rel, sizeof(rel), b.user, b.rec.id, uid);
+	*fd = openat(st->dirfd, rel, O_RDONLY | O_CLOEXEC);
+	if (*fd < 0)
+		return store_sysfail(st, "cannot open message", rel);
+	return STORE_OK;
+}
+
+int store_msg_open_id(struct store *st, const char *user, uint64_t id,
+		      uint32_t uid, int *fd)
+{
+	char name[STORE_USER_MAX + 1], rel[PATH_MAX];
+	int rc;
+
+	*fd = -1;
+	rc = store_user_name(st, user, name);
+	if (rc)
+		return rc;
+	store_msg_path(rel, sizeof(rel), name, id, uid);
 	*fd = openat(st->dirfd, rel, O_RDONLY | O_CLOEXEC);
 	if (*fd < 0)
 		return store_sysfail(st, "cannot open message", rel);
@@ -528,6 +682,10 @@ static int store_copy_txn(struct store *st, DB_TXN *txn, void *arg)
 				    src_m.uid, ctx->dst.rec.id, m.uid);
 		if (rc == STORE_OK)
 			rc = store_msg_put(st, txn, ctx->dst.rec.id, &m);
+		if (rc == STORE_OK)
+			rc = store_cache_copy(st, txn, ctx->src.rec.id,
+					      src_m.uid, ctx->dst.rec.id,
+					      m.uid);
 		if (rc == STORE_OK && ctx->move) {
 			src_m.expunged_at = ctx->now;
 			src_m.modseq = ++ctx->src.rec.highestmodseq;
@@ -645,6 +803,9 @@ static int store_undel_txn(struct store *st, DB_TXN *txn, void *arg)
 		m.flags &= ~STORE_FLAG_DELETED;
 		rc = store_link_msg(st, ctx->b.user, ctx->b.rec.id, olduid,
 				    ctx->b.rec.id, m.uid);
+		if (rc == STORE_OK)
+			rc = store_cache_copy(st, txn, ctx->b.rec.id, olduid,
+					      ctx->b.rec.id, m.uid);
 		if (rc == STORE_OK)
 			rc = store_msg_del(st, txn, ctx->b.rec.id, olduid);
 		if (rc == STORE_OK)

@@ -4,6 +4,8 @@
  * little-endian integers at fixed offsets, a version byte first, so the
  * files mean the same on every host and a bad record is detected.
  */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/store_int.h"
@@ -229,6 +231,38 @@ void store_index_key(unsigned char *k, uint64_t id, uint32_t uid)
 		k[i] = id >> (56 - 8 * i);
 	for (i = 0; i < 4; i++)
 		k[8 + i] = uid >> (24 - 8 * i);
+}
+
+void store_modseq_key(unsigned char *k, uint64_t id, uint64_t modseq)
+{
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		k[i] = id >> (56 - 8 * i);
+		k[8 + i] = modseq >> (56 - 8 * i);
+	}
+}
+
+int store_modseq_key_of(DB *sec, const DBT *pkey, const DBT *pdata,
+			DBT *skey)
+{
+	struct store_msg m;
+	unsigned char *k;
+
+	(void)sec;
+	if (pkey->size != STORE_INDEX_KEY_LEN ||
+	    store_msg_rec_decode(&m, pdata->data, pdata->size))
+		return DB_DONOTINDEX;
+	k = malloc(STORE_MODSEQ_KEY_LEN);
+	if (!k)
+		return ENOMEM;
+	store_modseq_key(k, 0, m.modseq);
+	memcpy(k, pkey->data, 8);	/* the mailbox id, as in the index */
+	memset(skey, 0, sizeof(*skey));
+	skey->data = k;
+	skey->size = STORE_MODSEQ_KEY_LEN;
+	skey->flags = DB_DBT_APPMALLOC;
+	return 0;
 }
 
 void store_index_key_parse(const unsigned char *k, uint64_t *id,

@@ -76,8 +76,9 @@ static int store_pw_hash(const struct store_user_rec *r, const char *pw,
 {
 	uint64_t n = 1ULL << r->pw_log2n;
 
-	if (r->pw_alg != SLOT_PW_SCRYPT || r->pw_log2n < 10 ||
-	    r->pw_log2n > 20)
+	if (r->pw_alg != SLOT_PW_SCRYPT ||
+	    r->pw_log2n < SLOT_PW_SCRYPT_LOG2N_MIN ||
+	    r->pw_log2n > SLOT_PW_SCRYPT_LOG2N_MAX)
 		return -1;
 	/* maxmem: scrypt needs 128 * r * N bytes, leave some margin */
 	if (!EVP_PBE_scrypt(pw, strlen(pw), r->salt, SLOT_PW_SALT_LEN, n,
@@ -92,13 +93,25 @@ static int store_pw_set(struct store *st, struct store_user_rec *r,
 			const char *pw)
 {
 	r->pw_alg = SLOT_PW_SCRYPT;
-	r->pw_log2n = SLOT_PW_SCRYPT_LOG2N;
+	r->pw_log2n = st->pw_log2n ? st->pw_log2n : SLOT_PW_SCRYPT_LOG2N;
 	r->pw_r = SLOT_PW_SCRYPT_R;
 	r->pw_p = SLOT_PW_SCRYPT_P;
 	if (RAND_bytes(r->salt, SLOT_PW_SALT_LEN) != 1 ||
 	    store_pw_hash(r, pw, r->hash) < 0)
 		return store_fail(st, STORE_EIO, "cannot hash the password "
 				  "(OpenSSL scrypt failed)");
+	return STORE_OK;
+}
+
+int store_set_pw_cost(struct store *st, unsigned int log2n)
+{
+	if (log2n < SLOT_PW_SCRYPT_LOG2N_MIN ||
+	    log2n > SLOT_PW_SCRYPT_LOG2N_MAX)
+		return store_fail(st, STORE_EINVAL, "scrypt cost %u out of "
+				  "range (%d to %d)", log2n,
+				  SLOT_PW_SCRYPT_LOG2N_MIN,
+				  SLOT_PW_SCRYPT_LOG2N_MAX);
+	st->pw_log2n = log2n;
 	return STORE_OK;
 }
 
