@@ -6,7 +6,7 @@
  * the superblock from userspace). Everything on disk is big-endian.
  *
  * The metadata area holds three parts: the superblock (one 4 KiB block),
- * the activity log and the dirty bitmap (part 2: one bit per 4 KiB block of
+ * the activity log and the dirty bitmap (one bit per 4 KiB block of
  * data, set while the block may differ from the peer's; bit n of the data
  * is bit n % 8 of byte n / 8 of the bitmap area, i.e. little-endian 64-bit
  * words). Their places are recorded in the superblock as sector offsets
@@ -53,7 +53,7 @@ enum twin_uuid_slot {
 #define TWIN_MDF_CONNECTED_IND	(1U << 3)	/* was connected to the peer */
 #define TWIN_MDF_FULL_SYNC	(1U << 4)	/* whole device out of sync */
 #define TWIN_MDF_PEER_OUTDATED	(1U << 5)	/* peer known to be older */
-#define TWIN_MDF_AL_CLEAN	(1U << 6)	/* activity log empty (part 2) */
+#define TWIN_MDF_AL_CLEAN	(1U << 6)	/* activity log empty */
 
 /**
  * struct twin_md_sb - the superblock, exactly 4096 bytes
@@ -72,9 +72,9 @@ enum twin_uuid_slot {
  * @al_sectors: size of the activity log area
  * @bm_offset: first sector of the bitmap, relative to @sb_sector
  * @bm_sectors: size of the bitmap area
- * @al_extent_shift: log2 of an activity log extent in bytes (part 2)
- * @al_nr_extents: activity log extents kept hot (part 2)
- * @reserved: zero; room for part 2 and later
+ * @al_extent_shift: log2 of an activity log extent in bytes
+ * @al_nr_extents: activity log extents kept hot
+ * @reserved: zero; room for later fields
  * @crc32: crc32 (as zlib crc32(), see twin_md_crc32()) of the 4096 bytes
  *	with this field set to zero
  */

@@ -66,12 +66,12 @@
  * @TWIN_P_RS_START: struct twin_p_params: the sender starts a full resync
  *	with the receiver as target
  * @TWIN_P_BITMAP: struct twin_p_bitmap + bitmap words: the sender's
- *	out-of-sync bits, sent in pieces after the handshake (part 2)
+ *	out-of-sync bits, sent in pieces after the handshake
  * @TWIN_P_OV_REQ: struct twin_p_data without bytes: online verify, the
- *	source asks for the checksums of a range (part 2)
+ *	source asks for the checksums of a range
  * @TWIN_P_OV_REPLY: struct twin_p_ov_reply + digests: the checksums of the
- *	range, one per TWIN_OV_BLOCK_BYTES block (part 2)
- * @TWIN_P_OV_DONE: struct twin_p_ov_done: verify finished (part 2)
+ *	range, one per TWIN_OV_BLOCK_BYTES block
+ * @TWIN_P_OV_DONE: struct twin_p_ov_done: verify finished
  * @TWIN_P_SYNC_REQ: no payload: the sender invalidated its disk; the
  *	receiver starts a full resync with the sender as target
  * @TWIN_P_NEW_UUID: struct twin_p_params: the sender started a new data

@@ -147,9 +147,10 @@ enum twin_cmd {
  * @TWIN_ATTR_CONNECT_INT_MS: u32, interval between connection attempts
  *	(default TWIN_DEF_CONNECT_INT_MS)
  * @TWIN_ATTR_FORCE: flag, with PRIMARY: promote without UpToDate data
- * @TWIN_ATTR_CLEAR_BITMAP: flag, with NEW_CURRENT_UUID (part 2)
+ * @TWIN_ATTR_CLEAR_BITMAP: flag, with NEW_CURRENT_UUID: skip the initial
+ *	sync of a new pair
  * @TWIN_ATTR_DISCARD_MY_DATA: flag, with CONNECT: resolve a split brain as
- *	the victim (part 2)
+ *	the victim
  *
  * State (status dumps and events):
  * @TWIN_ATTR_ROLE: u32, enum twin_role of this node
@@ -423,17 +424,17 @@ enum twin_disk_state {
  * @TWIN_CONN_CONNECTED: connected, no resync
  * @TWIN_CONN_STARTING_SYNC_S: about to become sync source
  * @TWIN_CONN_STARTING_SYNC_T: about to become sync target
- * @TWIN_CONN_WF_BITMAP_S: exchanging the bitmap as source (part 2)
- * @TWIN_CONN_WF_BITMAP_T: exchanging the bitmap as target (part 2)
+ * @TWIN_CONN_WF_BITMAP_S: exchanging the bitmaps, then sync source
+ * @TWIN_CONN_WF_BITMAP_T: exchanging the bitmaps, then sync target
  * @TWIN_CONN_SYNC_SOURCE: resync running, this node sends
  * @TWIN_CONN_SYNC_TARGET: resync running, this node receives
- * @TWIN_CONN_VERIFY_S: online verify, this node started it (part 2)
- * @TWIN_CONN_VERIFY_T: online verify, the peer started it (part 2)
- * @TWIN_CONN_PAUSED_SYNC_S: resync paused, source side (part 2)
- * @TWIN_CONN_PAUSED_SYNC_T: resync paused, target side (part 2)
+ * @TWIN_CONN_VERIFY_S: online verify, this node started it
+ * @TWIN_CONN_VERIFY_T: online verify, the peer started it
+ * @TWIN_CONN_PAUSED_SYNC_S: resync paused, source side (reserved, unused)
+ * @TWIN_CONN_PAUSED_SYNC_T: resync paused, target side (reserved, unused)
  * @TWIN_CONN_SPLIT_BRAIN: both sides wrote while disconnected; the
- *	connection is refused until resolved (part 2 resolves it; part 1
- *	detects it)
+ *	connection is refused until resolved with DISCARD_MY_DATA on the
+ *	victim or an after-sb policy
  * @TWIN_CONN_AUTH_FAILED: the peer failed the shared-secret check; retried
  *	like any other failure
  */

@@ -602,8 +602,14 @@ static int store_open_all(struct store *st)
 	store_recover(st, alone);
 	if (alone && flock(st->users_fd, LOCK_SH) < 0)
 		return store_sysfail(st, "cannot lock", SLOT_LOCK_USERS);
+	/*
+	 * Still under the gate: another opener's sweep of tmp/ must never
+	 * see our directory between its mkdir and the flock of its lock
+	 * file, when it looks abandoned.
+	 */
+	rc = store_tmp_open(st);
 	flock(st->gate_fd, LOCK_UN);
-	return store_tmp_open(st);
+	return rc;
 }
 
 int store_open(const char *dir, unsigned int flags, struct store **stp,
