@@ -11,6 +11,7 @@ vm_disk 1 data 64M
 vm_boot 1
 
 acks=$VM_RESULTS/acks.log
+: > "$acks"	# exists before the wait below counts its lines
 vm_run -t 120 1 "$bc write /dev/vda 42 8192 60" > "$acks" 2>/dev/null &
 runner=$!
 deadline=$((SECONDS + 60))
