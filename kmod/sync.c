@@ -37,7 +37,11 @@ bool twin_resync_blocks(struct twin_res *res, sector_t sector, u32 size)
 	return false;
 }
 
-static bool twin_range_try_lock(struct twin_res *res, struct twin_range *r)
+/*
+ * Lock @r against application writes unless one is in flight (resync
+ * and verify reads); writes overlapping it wait in twin_resync_blocks().
+ */
+bool twin_range_try_lock(struct twin_res *res, struct twin_range *r)
 {
 	bool busy;
 
@@ -49,7 +53,7 @@ static bool twin_range_try_lock(struct twin_res *res, struct twin_range *r)
 	return !busy;
 }
 
-static void twin_range_unlock(struct twin_res *res, struct twin_range *r)
+void twin_range_unlock(struct twin_res *res, struct twin_range *r)
 {
 	spin_lock_irq(&res->lock);
 	list_del(&r->list);

@@ -401,6 +401,8 @@ void twin_resync_stop(struct twin_res *res);
 void twin_resync_begin(struct twin_res *res, sector_t total);
 void twin_resync_mark(struct twin_res *res);
 void twin_rs_throttle(struct twin_res *res, ktime_t *next, u32 bytes);
+bool twin_range_try_lock(struct twin_res *res, struct twin_range *r);
+void twin_range_unlock(struct twin_res *res, struct twin_range *r);
 void twin_resync_ack(struct twin_res *res, sector_t sector, u32 size,
 		     int status);
 bool twin_resync_blocks(struct twin_res *res, sector_t sector, u32 size);

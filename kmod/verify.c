@@ -95,27 +95,6 @@ static int twin_ov_digest(struct twin_res *res, struct twin_peer_req *pr,
 	return err;
 }
 
-/* Lock @r against application writes unless one is in flight. */
-static bool twin_ov_try_lock(struct twin_res *res, struct twin_range *r)
-{
-	bool busy;
-
-	spin_lock_irq(&res->lock);
-	busy = twin_overlaps_writes(res, r->sector, r->size);
-	if (!busy)
-		list_add_tail(&r->list, &res->rs_ranges);
-	spin_unlock_irq(&res->lock);
-	return !busy;
-}
-
-static void twin_ov_unlock(struct twin_res *res, struct twin_range *r)
-{
-	spin_lock_irq(&res->lock);
-	list_del(&r->list);
-	spin_unlock_irq(&res->lock);
-	wake_up_all(&res->state_wait);
-}
-
 /* Take request @id in @state off res->ov.reqs; NULL if not there. */
 static struct twin_ov_req *twin_ov_take(struct twin_res *res, u64 id,
 					u8 state)
@@ -182,7 +161,7 @@ static int twin_ov_send_req(struct twin_res *res, sector_t sector, u32 size)
 	req->range.sector = sector;
 	req->range.size = size;
 	req->state = TWIN_OVR_SENT;
-	wait_event(res->state_wait, twin_ov_try_lock(res, &req->range));
+	wait_event(res->state_wait, twin_range_try_lock(res, &req->range));
 	spin_lock_irq(&res->lock);
 	req->id = ++res->ov.next_id;
 	list_add_tail(&req->list, &res->ov.reqs);
@@ -585,7 +564,7 @@ int twin_ov_h_req(struct twin_res *res, void *p, u32 bytes)
 	req->range.sector = sector;
 	req->range.size = size;
 	req->state = TWIN_OVR_PEER;
-	wait_event(res->state_wait, twin_ov_try_lock(res, &req->range));
+	wait_event(res->state_wait, twin_range_try_lock(res, &req->range));
 	spin_lock_irq(&res->lock);
 	list_add_tail(&req->list, &res->ov.reqs);
 	spin_unlock_irq(&res->lock);
@@ -619,7 +598,7 @@ static void twin_ov_reply(struct twin_res *res, struct twin_peer_req *pr)
 		kfree(r);
 	req = twin_ov_take(res, pr->block_id, TWIN_OVR_PEER);
 	if (req) {
-		twin_ov_unlock(res, &req->range);
+		twin_range_unlock(res, &req->range);
 		kfree(req);
 	}
 }
